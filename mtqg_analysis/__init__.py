@@ -1,0 +1,15 @@
+"""mtqg-analysis: consolidate commune reports of the MTQG for ethnic-minority and mountainous areas.
+
+The public entry point for analysts is :func:`load_period`, which returns the tidy table of a
+reporting period (spec §4), building it from ``data/raw/<period>/`` when needed.
+"""
+from importlib.metadata import PackageNotFoundError, version as _version
+
+try:
+    __version__ = _version("mtqg-analysis")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"
+
+from .store import load_period  # noqa: E402  (re-exported for `from mtqg_analysis import load_period`)
+
+__all__ = ["__version__", "load_period"]

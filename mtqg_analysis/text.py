@@ -1,0 +1,45 @@
+"""Text normalisation shared by every stage (spec §3.1 "Text").
+
+Labels and names arrive as NFD (macOS, web forms), with non-breaking spaces, line breaks inside
+cells and doubled spaces. Everything is brought to NFC with single spaces before any matching;
+``fold`` additionally case-folds for comparisons.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+# Every Unicode space (NBSP, thin space, ideographic space...), tabs and line breaks.
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+# Control characters other than whitespace are never meaningful in a report cell.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def normalize(value) -> str:
+    """NFC, control characters removed, runs of whitespace folded to one space, trimmed."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value))
+    text = _CONTROL.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold(value) -> str:
+    """``normalize`` plus case folding: the form in which words are compared."""
+    # Đ/đ sometimes arrives as the Icelandic eth (U+00D0) from bad conversions.
+    return normalize(value).replace("\u00d0", "Đ").casefold()
+
+
+def normalize_series(values: pd.Series) -> pd.Series:
+    """Vectorised ``normalize`` for a column of cell values (NaN/None become "")."""
+    text = values.astype("object").where(values.notna(), "").astype(str)
+    text = text.str.normalize("NFC").str.replace(_CONTROL, "", regex=True)
+    return text.str.replace(_SPACES, " ", regex=True).str.strip()
+
+
+def contains_word(folded_text: str, folded_word: str) -> bool:
+    """Whether ``folded_word`` occurs in ``folded_text`` as whole words (not inside another word)."""
+    pattern = r"(?<!\w)" + re.escape(folded_word) + r"(?!\w)"
+    return re.search(pattern, folded_text) is not None
