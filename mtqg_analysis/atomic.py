@@ -1,0 +1,52 @@
+"""Atomic file writes (spec §4.3): a reader never sees half a file, a failed run leaves the old one.
+
+Every output goes to a hidden temporary file in the destination folder, is flushed to disk, and
+is renamed over the destination (``os.replace`` is atomic on one file system).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterator
+
+
+@contextlib.contextmanager
+def atomic_path(destination: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``destination``; on success it replaces ``destination``."""
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        with open(tmp_path, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp_path, destination)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_bytes(destination: str | Path, data: bytes) -> None:
+    with atomic_path(destination) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text(destination: str | Path, text: str, encoding: str = "utf-8") -> None:
+    write_bytes(destination, text.encode(encoding))
+
+
+def write_with(destination: str | Path, writer: Callable[[Path], None]) -> None:
+    """Call ``writer(tmp_path)`` and move the result into place, e.g.
+    ``write_with(p, lambda t: frame.to_parquet(t))``."""
+    with atomic_path(destination) as tmp:
+        writer(tmp)
+
+
+def replace_all(pairs: list[tuple[Path, Path]]) -> None:
+    """Rename several finished temporary files into place, last step of a multi-file output."""
+    for tmp, destination in pairs:
+        os.replace(tmp, destination)
