@@ -1,0 +1,102 @@
+"""The shipped sample workbooks under data/raw/ are exactly what scripts/make_sample_data.py writes.
+
+These tests read the workbooks with openpyxl only, relying on the layout the generator writes
+(header at rows 5-6, "STT" in A5); cleaning them to the published figures is tested elsewhere,
+against the cleaning library.
+"""
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SCRIPT = REPO / "scripts" / "make_sample_data.py"
+RAW = REPO / "data" / "raw"
+PERIODS = ("2024-06", "2024-09", "2024-12")
+REPORT_SHEETS = [
+    "TT Phủ Thông", "Xã Vi Hương", "X. Sỹ Bình", "Vũ Muộn", "Đôn Phong", "X. Lục Bình", "Tân Tú",
+    "Xã Nguyên Phúc", "Cao Sơn", "Quân Hà", "Cẩm Giàng", "X. Mỹ Thanh", "Dương Phong", "Quang Thuận",
+    "Cấp huyện",
+]
+
+
+def committed_files():
+    return {p.relative_to(RAW).as_posix(): p for period in PERIODS for p in sorted((RAW / period).iterdir())}
+
+
+@pytest.fixture(scope="module")
+def regenerated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("raw")
+    subprocess.run([sys.executable, str(SCRIPT), "--out", str(out)], check=True, capture_output=True, cwd=REPO)
+    return out
+
+
+def _members(data: bytes):
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return [(i.filename, z.read(i.filename)) for i in z.infolist()]
+
+
+def test_generator_reproduces_committed_files_byte_for_byte(regenerated):
+    committed = committed_files()
+    assert len(committed) == 3, sorted(committed)
+    produced = {p.relative_to(regenerated).as_posix(): p for p in sorted(regenerated.rglob("*")) if p.is_file()}
+    assert sorted(produced) == sorted(committed)
+    for name, path in committed.items():
+        old, new = path.read_bytes(), produced[name].read_bytes()
+        if old != new:
+            # Say whether the workbook content changed or only its compression did.
+            same_content = _members(old) == _members(new)
+            pytest.fail(f"{name} differs from the generator's output "
+                        + ("(same zip members: a different zlib build compressed them differently)"
+                           if same_content else "(content differs: rerun `make sample-data` and commit)"))
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_each_workbook_has_instructions_and_fifteen_report_sheets(period):
+    (path,) = sorted((RAW / period).glob("*.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Hướng dẫn", *REPORT_SHEETS]
+    instructions = wb["Hướng dẫn"]
+    assert all(v != "STT" for row in instructions.iter_rows(values_only=True) for v in row)
+    for name in REPORT_SHEETS:
+        ws = wb[name]
+        assert ws["A5"].value == "STT", name
+        assert str(ws["B5"].value).startswith(("Nội dung", "Tên dự án")), name
+        assert any(str(v).strip().upper() == "TỔNG CỘNG"
+                   for row in ws.iter_rows(min_row=7, values_only=True) for v in row if v), name
+
+
+def _amount(value, factor: Decimal) -> Decimal:
+    if value is None or value == "-":
+        return Decimal(0)
+    if isinstance(value, str):
+        value = value.replace(".", "").replace(",", ".")
+    return Decimal(str(value)) * factor
+
+
+MONEY = {"triệu đồng": Decimal(1), "nghìn đồng": Decimal("0.001"), "đồng": Decimal("0.000001")}
+
+
+def test_2024_06_total_rows_add_up_to_the_notice():
+    """The TỔNG CỘNG rows of the 2024-06 sheets sum to the notice's totals (31.804,4 / 11.685,233)."""
+    (path,) = sorted((RAW / "2024-06").glob("*.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    plan = disbursed = Decimal(0)
+    for name in REPORT_SHEETS:
+        ws = wb[name]
+        money = next(str(v) for v in next(ws.iter_rows(min_row=4, max_row=4, values_only=True)) if v)
+        factor = next(f for unit, f in MONEY.items() if money.rstrip(")").endswith(unit))
+        header = [c.value for c in ws[6]]
+        total_cols = [i for i, v in enumerate(header) if v == "Tổng số"]
+        (row,) = [r for r in ws.iter_rows(min_row=7, values_only=True) if str(r[1]).upper() == "TỔNG CỘNG"]
+        plan += _amount(row[total_cols[0]], factor)
+        disbursed += _amount(row[total_cols[1]], factor)
+    assert plan == Decimal("31804.4")
+    assert disbursed == Decimal("11685.233")
