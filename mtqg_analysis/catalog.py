@@ -47,6 +47,9 @@ class Catalog:
         self._names = {k: sorted(set(v), key=lambda c: self.frame.at[c, "order"]) for k, v in self._names.items()}
         # Structure lookups are hot (every row of every sheet): keep them as plain dicts.
         self._parent = dict(zip(self.frame["code"], self.frame["parent"]))
+        self._order = dict(zip(self.frame["code"], self.frame["order"]))
+        self._default_unit = dict(zip(self.frame["code"], self.frame["default_unit"]))
+        self._ancestors: dict[str, list[str]] = {}
         self._children: dict[str, list[str]] = {}
         for code, parent in self._parent.items():
             self._children.setdefault(parent, []).append(code)
@@ -61,15 +64,19 @@ class Catalog:
 
     def ancestors(self, code: str) -> list[str]:
         """Ancestors of ``code``, nearest first."""
-        out = []
-        parent = self.parent(code)
-        while parent:
-            out.append(parent)
-            parent = self.parent(parent)
-        return out
+        if code not in self._ancestors:
+            out = []
+            parent = self.parent(code)
+            while parent:
+                out.append(parent)
+                parent = self.parent(parent)
+            self._ancestors[code] = out
+        return list(self._ancestors[code])
 
     def is_descendant(self, code: str, ancestor: str) -> bool:
-        return ancestor in self.ancestors(code)
+        if code not in self._ancestors:
+            self.ancestors(code)
+        return ancestor in self._ancestors[code]
 
     def children(self, code: str | None) -> list[str]:
         return self._children.get(code or "", [])
@@ -89,7 +96,7 @@ class Catalog:
         return self.frame.at[code, "en_name" if lang == "en" else "vi_name"]
 
     def default_unit(self, code: str) -> str:
-        return self.frame.at[code, "default_unit"]
+        return self._default_unit[code]
 
     def default_capital(self, code: str) -> str:
         """The capital type a line usually has (dtpt/sn), inherited from the nearest ancestor."""
@@ -99,7 +106,7 @@ class Catalog:
         return ""
 
     def order(self, code: str) -> int:
-        return int(self.frame.at[code, "order"])
+        return int(self._order[code])
 
     # -- label matching ----------------------------------------------------------------------
     def split_code_word(self, label: str) -> tuple[str | None, int | None, str]:

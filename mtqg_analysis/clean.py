@@ -1,9 +1,18 @@
 """Stage 2, clean: raw report tables -> the tidy table of spec §4.1.
 
-Per report sheet: which unit it belongs to, which catalog line each row is (in the context of the
-rows above), which rows are data and which are totals, subtotals or "Trong đó" rows, numbers in
-Vietnamese notation, money in whole đồng. Totals and subtotals are never added: they go to
+Per report sheet, in plain Python: which unit it belongs to, which catalog line each row is (in
+the context of the rows above), which rows are data and which are totals, subtotals or "Trong
+đó" rows. Then, for the whole period at once and vectorised: numbers in Vietnamese notation,
+money in whole đồng, one row per split. Totals and subtotals are never added: they go to
 ``checks`` for :mod:`mtqg_analysis.validate` to compare with the sum of their data rows.
+
+Two long tables carry a period through this module:
+
+- ``rows``: one row per sheet/CSV row (``t`` = table number, ``pos`` = row position in it) with
+  its kind (data/subtotal/total/skip), unit, line, quantities, stated rate, note;
+- ``cells``: one row per amount cell (``side`` plan/done, ``capital_type``, ``budget_source``),
+  with its ``role``: ``leaf`` (a split that becomes a tidy row) or ``total`` ("Tổng số" beside
+  the splits, only checked).
 """
 from __future__ import annotations
 
@@ -18,8 +27,8 @@ from .catalog import Catalog
 from .errors import InputError
 from .numbers import parse_numbers, series_to_dong
 from .periods import Period
-from .read import Column, RawTable
-from .text import fold, normalize, normalize_series
+from .read import RawTable
+from .text import fold, normalize
 from .units import Units
 
 TIDY_COLUMNS = {
@@ -41,8 +50,9 @@ TIDY_COLUMNS = {
 }
 KEY = ["unit_code", "line_code", "capital_type", "budget_source"]
 SPLIT_ORDER = {"": 0, "dtpt": 1, "sn": 2, "nstw": 1, "nsdp": 2}
+BLANKS = {"", "-", "–", "—"}
 
-# Checks handed to validate: one row per total/subtotal/split total, and per stated rate.
+# Checks handed to validate: one row per total/subtotal/"Tổng số" cell, and per stated rate.
 CHECK_COLUMNS = ["kind", "unit_code", "line_code", "source_file", "source_sheet", "source_row", "column",
                  "stated_plan_vnd", "stated_disbursed_vnd", "sum_plan_vnd", "sum_disbursed_vnd", "n_rows"]
 RATE_COLUMNS = ["unit_code", "line_code", "source_file", "source_sheet", "source_row", "column",
@@ -81,35 +91,22 @@ def _is_of_which(label: str) -> bool:
     return any(folded.startswith(w) for w in _row_words()["of_which"])
 
 
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or (
+        isinstance(value, str) and normalize(value) in BLANKS)
+
+
 def empty_tidy() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=t) for c, t in TIDY_COLUMNS.items()})
 
 
-# --- numbers of one table -------------------------------------------------------------------------
-def _parse_column(table: RawTable, key: str, errors: list[InputError], *, allow_percent=False) -> tuple[pd.Series, pd.Series]:
-    """Parse one column; non-numbers become errors naming the cell. Returns (values, blank)."""
-    values, blank, bad = parse_numbers(table.rows[key], allow_percent=allow_percent)
-    column: Column = table.columns[key]
-    for i in np.flatnonzero(bad.to_numpy()):
-        raw = table.rows[key].iloc[i]
-        errors.append(InputError(f"'{normalize(raw)}' is not a number", table.file, table.sheet,
-                                 int(table.rows["source_row"].iloc[i]), column.describe()))
-    return values, blank
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=columns)
 
 
-def _amount_keys(columns: dict[str, Column], side: str) -> list[tuple[str, str]]:
-    return [tuple(k.split("|")[1:]) for k in columns if k.startswith(side + "|")]
-
-
-def _leaves(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Split keys not covered by a more specific key ("Tổng số" is covered by ĐTPT and SN)."""
-    def covers(general, specific):
-        return general != specific and all(g in ("", s) for g, s in zip(general, specific))
-    return [k for k in keys if not any(covers(k, other) for other in keys)]
-
-
-# --- workbook sheets ---------------------------------------------------------------------------------
+# --- per table: unit, labels, row kinds (plain Python) ---------------------------------------------
 def resolve_unit(table: RawTable, units: Units) -> str:
+    """The unit a sheet reports for: its sheet name, else the first title cell naming a unit."""
     for hint in table.unit_hints:
         code = units.match(hint)
         if code:
@@ -119,303 +116,383 @@ def resolve_unit(table: RawTable, units: Units) -> str:
     return units.resolve(candidates[0], file=table.file, sheet=table.sheet)
 
 
-def classify_rows(table: RawTable, catalog: Catalog, errors: list[InputError]) -> pd.DataFrame:
-    """Add ``kind`` (data/subtotal/total/skip) and ``line_code`` to a sheet's rows, in context."""
-    rows = table.rows
-    labels = normalize_series(rows["label"]) if len(rows) else pd.Series(dtype="object")
+def _amount_keys(table: RawTable, side: str) -> list[tuple[str, str]]:
+    return [tuple(k.split("|")[1:]) for k in table.columns if k.startswith(side + "|")]
+
+
+def _leaves(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Split keys not covered by a more specific key ("Tổng số" is covered by ĐTPT and SN)."""
+    def covers(general, specific):
+        return general != specific and all(g in ("", s) for g, s in zip(general, specific))
+    return [k for k in keys if not any(covers(k, other) for other in keys)]
+
+
+def split_columns(table: RawTable) -> tuple[list[tuple[str, str]], bool]:
+    """The splits that become tidy rows, and whether the sheet splits at all."""
+    plan_keys, done_keys = _amount_keys(table, "plan"), _amount_keys(table, "done")
+    plan_leaves, done_leaves = _leaves(plan_keys), _leaves(done_keys)
+    common = [k for k in plan_leaves if k in done_leaves]
+    if not common and ("", "") in plan_keys and ("", "") in done_keys:
+        common = [("", "")]
+    if not common:
+        raise InputError("the plan and disbursed columns are split differently (by capital type or budget "
+                         "source); split both the same way", table.file, table.sheet)
+    return sorted(common, key=lambda k: (SPLIT_ORDER[k[0]], SPLIT_ORDER[k[1]])), common != [("", "")]
+
+
+def classify_rows(table: RawTable, catalog: Catalog, errors: list[InputError]) -> tuple[list[str], list[str], list[str]]:
+    """(kind, line_code, label) per row: kind is data, subtotal, total or skip."""
     number_keys = [k for k in table.columns if "|" in k or k.endswith("_qty")]
-    blank_numbers = pd.Series(True, index=rows.index)
-    for key in number_keys:
-        col = rows[key]
-        text = col.astype("object").where(col.notna(), "").astype(str).str.strip()
-        blank_numbers &= text.isin(["", "-", "–", "—"])
-    kinds, codes = [], []
+    number_values = [table.rows[k].tolist() for k in number_keys]
+    raw_labels = table.rows["label"].tolist()
+    rows = table.rows["source_row"].tolist()
+    label_column = table.columns["label"].describe()
+    kinds, codes, labels = [], [], []
     context: list[str] = []
-    for i, label in enumerate(labels):
-        row_number = int(rows["source_row"].iloc[i])
+    for i, raw in enumerate(raw_labels):
+        label = normalize(raw)
+        labels.append(label)
+        blank_numbers = all(_blank(values[i]) for values in number_values)
+        code = ""
         if label == "":
-            kinds.append("skip" if blank_numbers.iloc[i] else "unlabelled")
-            codes.append("")
+            kind = "skip"
+            if not blank_numbers:
+                errors.append(InputError("a row with numbers has no label (Nội dung)", table.file, table.sheet,
+                                         rows[i], label_column))
         elif _is_total(label):
-            kinds.append("total")
-            codes.append("")
+            kind = "total"
         elif _is_of_which(label):
-            kinds.append("skip")
-            codes.append("")
+            kind = "skip"
         else:
             match = catalog.match(label, context)
             if match is None:
-                kinds.append("skip")
-                codes.append("")
-                if not blank_numbers.iloc[i]:
+                kind = "skip"
+                if not blank_numbers:
                     errors.append(InputError(f"unknown label '{label}' (not a line of the program catalog)",
-                                             table.file, table.sheet, row_number, table.columns["label"].describe()))
-                continue
-            code = match.code
-            context = [*reversed(catalog.ancestors(code)), code]
-            kinds.append("line")
-            codes.append(code)
-    out = rows.assign(label=labels, kind=kinds, line_code=codes)
+                                             table.file, table.sheet, rows[i], label_column))
+            else:
+                kind, code = "line", match.code
+                context = [*reversed(catalog.ancestors(code)), code]
+        kinds.append(kind)
+        codes.append(code)
     # A line row followed directly by one of its descendants is a subtotal; otherwise it is data.
-    line_positions = [i for i, k in enumerate(kinds) if k == "line"]
-    for pos, nxt in zip(line_positions, line_positions[1:] + [None]):
-        is_parent = nxt is not None and catalog.is_descendant(codes[nxt], codes[pos])
-        out.iloc[pos, out.columns.get_loc("kind")] = "subtotal" if is_parent else "data"
-    unlabelled = out["kind"] == "unlabelled"
-    for i in np.flatnonzero(unlabelled.to_numpy()):
-        errors.append(InputError("a row with numbers has no label (Nội dung)", table.file, table.sheet,
-                                 int(out["source_row"].iloc[i]), table.columns["label"].describe()))
-    return out
+    lines = [i for i, k in enumerate(kinds) if k == "line"]
+    for pos, nxt in zip(lines, lines[1:] + [None]):
+        kinds[pos] = "subtotal" if nxt is not None and catalog.is_descendant(codes[nxt], codes[pos]) else "data"
+    return kinds, codes, labels
 
 
-def clean_sheet(table: RawTable, period: Period, units: Units, catalog: Catalog) -> Cleaned:
-    errors: list[InputError] = []
+def coverage(kinds: list[str], codes: list[str], catalog: Catalog) -> list[tuple[int, int]]:
+    """(total or subtotal position, data position) pairs: what each total should equal."""
+    data = [i for i, k in enumerate(kinds) if k == "data"]
+    pairs = []
+    for pos, kind in enumerate(kinds):
+        if kind == "total":
+            pairs += [(pos, d) for d in data]
+        elif kind == "subtotal":
+            pairs += [(pos, d) for d in data if d > pos and catalog.is_descendant(codes[d], codes[pos])]
+    return pairs
+
+
+@dataclass
+class _Period:
+    """Column lists gathered table by table, turned into DataFrames once per period."""
+
+    rows: dict[str, list] = field(default_factory=lambda: {k: [] for k in (
+        "t", "pos", "source_row", "kind", "unit_code", "line_code", "measure_unit", "note",
+        "plan_qty", "done_qty", "rate", "rate_is_fraction")})
+    cells: dict[str, list] = field(default_factory=lambda: {k: [] for k in (
+        "t", "pos", "side", "capital_type", "budget_source", "role", "raw", "dong_per_unit")})
+    cover: list[tuple[int, int, int]] = field(default_factory=list)
+    tables: dict[int, RawTable] = field(default_factory=dict)
+    split_used: dict[int, bool] = field(default_factory=dict)
+
+
+def _gather_sheet(t: int, table: RawTable, units: Units, catalog: Catalog, acc: _Period, errors: list) -> None:
     try:
         unit_code = resolve_unit(table, units)
+        common, split_used = split_columns(table)
     except InputError as error:
-        return Cleaned(empty_tidy(), _empty(CHECK_COLUMNS), _empty(RATE_COLUMNS), [error])
-    rows = classify_rows(table, catalog, errors)
-
-    # Numbers: quantities, amounts per split, stated rate.
-    amounts: dict[str, pd.Series] = {}
+        errors.append(error)
+        return
+    kinds, codes, _labels = classify_rows(table, catalog, errors)
+    n = len(kinds)
+    acc.tables[t] = table
+    acc.split_used[t] = split_used
+    r = acc.rows
+    r["t"] += [t] * n
+    r["pos"] += list(range(n))
+    r["source_row"] += table.rows["source_row"].tolist()
+    r["kind"] += kinds
+    r["unit_code"] += [unit_code] * n
+    r["line_code"] += codes
+    for key in ("measure_unit", "note", "plan_qty", "done_qty", "rate"):
+        r[key] += table.rows[key].tolist() if key in table.columns else [None] * n
+    fraction = table.rate_is_fraction.tolist() if table.rate_is_fraction is not None else [False] * n
+    r["rate_is_fraction"] += fraction
+    c = acc.cells
     for key in [k for k in table.columns if "|" in k]:
-        values, _ = _parse_column(table, key, errors)
-        negative = values < 0
-        for i in np.flatnonzero(negative.to_numpy() & rows["kind"].isin(["data", "subtotal", "total"]).to_numpy()):
-            errors.append(InputError(f"negative amount {normalize(table.rows[key].iloc[i])}", table.file, table.sheet,
-                                     int(rows["source_row"].iloc[i]), table.columns[key].describe()))
-        amounts[key] = series_to_dong(values.fillna(0), table.dong_per_unit)
-    qty: dict[str, pd.Series] = {}
-    qty_blank: dict[str, pd.Series] = {}
-    for key in ("plan_qty", "done_qty"):
-        if key in table.columns:
-            qty[key], qty_blank[key] = _parse_column(table, key, errors)
-        else:
-            qty[key] = pd.Series(np.nan, index=rows.index)
-            qty_blank[key] = pd.Series(True, index=rows.index)
-    plan_qty = qty["plan_qty"].where(~qty_blank["plan_qty"])
-    # Where the planned quantity is given, an empty or "-" done quantity is zero (spec §3.1).
-    done_qty = qty["done_qty"].where(~qty_blank["done_qty"], np.where(plan_qty.notna(), 0.0, np.nan))
-    stated_rate = None
-    if "rate" in table.columns:
-        stated_rate, _ = _parse_column(table, "rate", errors, allow_percent=True)
-        if table.rate_is_fraction is not None:
-            stated_rate = stated_rate.where(~table.rate_is_fraction, stated_rate * 100)
-
-    plan_keys, done_keys = _amount_keys(table.columns, "plan"), _amount_keys(table.columns, "done")
-    plan_leaves, done_leaves = _leaves(plan_keys), _leaves(done_keys)
-    common = [k for k in plan_leaves if k in done_leaves]
-    if not common:
-        if ("", "") in plan_keys and ("", "") in done_keys:
-            common = [("", "")]
-        else:
-            errors.append(InputError("the plan and disbursed columns are split differently "
-                                     "(by capital type or budget source); split both the same way",
-                                     table.file, table.sheet, None))
-            return Cleaned(empty_tidy(), _empty(CHECK_COLUMNS), _empty(RATE_COLUMNS), errors)
-    common.sort(key=lambda k: (SPLIT_ORDER[k[0]], SPLIT_ORDER[k[1]]))
-
-    def total_of(side: str) -> pd.Series:
-        if ("", "") in (plan_keys if side == "plan" else done_keys):
-            return amounts[f"{side}||"]
-        return sum((amounts[f"{side}|{c}|{b}"] for c, b in common), pd.Series(0, index=rows.index, dtype="int64"))
-
-    plan_total, done_total = total_of("plan"), total_of("done")
-    split_used = common != [("", "")]
-
-    # Tidy rows from data rows: one per non-empty split, or one unsplit row.
-    data = rows["kind"] == "data"
-    measure = normalize_series(rows["measure_unit"]) if "measure_unit" in rows else pd.Series("", index=rows.index)
-    notes = normalize_series(rows["note"]) if "note" in rows else pd.Series("", index=rows.index)
-    pieces = []
-    for c, b in common:
-        if split_used:
-            plan = amounts[f"plan|{c}|{b}"]
-            done = amounts[f"done|{c}|{b}"]
-        else:
-            plan, done = plan_total, done_total
-        pieces.append(pd.DataFrame({
-            "position": np.arange(len(rows)), "capital_type": c, "budget_source": b,
-            "plan_vnd": plan, "disbursed_vnd": done,
-        })[data.to_numpy()])
-    long = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame()
-    if split_used and len(long):
-        # A row that fills only "Tổng số" although the sheet has split columns does not split.
-        split_sum = long.groupby("position")[["plan_vnd", "disbursed_vnd"]].sum()
-        totals = pd.DataFrame({"plan_vnd": plan_total, "disbursed_vnd": done_total}).iloc[split_sum.index]
-        unsplit = split_sum.index[(split_sum.sum(axis=1) == 0) & (totals.sum(axis=1) > 0)]
-        if len(unsplit):
-            long = long[~long["position"].isin(unsplit)]
-            extra = pd.DataFrame({"position": unsplit, "capital_type": "", "budget_source": "",
-                                  "plan_vnd": plan_total.iloc[unsplit].to_numpy(),
-                                  "disbursed_vnd": done_total.iloc[unsplit].to_numpy()})
-            long = pd.concat([long, extra], ignore_index=True)
-    if len(long):
-        long = long[(long["plan_vnd"] != 0) | (long["disbursed_vnd"] != 0)]
-        long = long.sort_values(["position", "capital_type", "budget_source"],
-                                key=lambda s: s.map(SPLIT_ORDER) if s.name != "position" else s, kind="stable")
-        first = ~long["position"].duplicated()
-        positions = long["position"].to_numpy()
-        codes = rows["line_code"].to_numpy()[positions]
-        tidy = pd.DataFrame({
-            "period": str(period),
-            "unit_code": unit_code,
-            "unit_name": units.name(unit_code),
-            "line_code": codes,
-            "capital_type": long["capital_type"].to_numpy(),
-            "budget_source": long["budget_source"].to_numpy(),
-            "measure_unit": [m or catalog.default_unit(code) for m, code in zip(measure.to_numpy()[positions], codes)],
-            "plan_qty": np.where(first, plan_qty.to_numpy()[positions], np.nan),
-            "done_qty": np.where(first, done_qty.to_numpy()[positions], np.nan),
-            "plan_vnd": long["plan_vnd"].to_numpy(),
-            "disbursed_vnd": long["disbursed_vnd"].to_numpy(),
-            "source_file": table.file,
-            "source_sheet": table.sheet,
-            "source_row": rows["source_row"].to_numpy()[positions],
-            "note": notes.to_numpy()[positions],
-        })
-    else:
-        tidy = empty_tidy()
-
-    checks = _structure_checks(table, rows, unit_code, catalog, plan_total, done_total, amounts, common, split_used)
-    rates = _empty(RATE_COLUMNS)
-    if stated_rate is not None:
-        has_rate = stated_rate.notna() & rows["kind"].isin(["data", "subtotal", "total"])
-        rates = pd.DataFrame({
-            "unit_code": unit_code, "line_code": rows["line_code"], "source_file": table.file,
-            "source_sheet": table.sheet, "source_row": rows["source_row"], "column": table.columns["rate"].describe(),
-            "stated_rate_pct": stated_rate, "plan_vnd": plan_total, "disbursed_vnd": done_total,
-        })[has_rate.to_numpy()]
-    return Cleaned(tidy, checks, rates, errors)
+        side, capital, budget = key.split("|")
+        role = "leaf" if (capital, budget) in common else "total" if (capital, budget) == ("", "") else ""
+        if not role:
+            continue  # an intermediate split (ĐTPT beside ĐTPT-NSTW and ĐTPT-NSĐP): the leaves suffice
+        c["t"] += [t] * n
+        c["pos"] += list(range(n))
+        c["side"] += [side] * n
+        c["capital_type"] += [capital] * n
+        c["budget_source"] += [budget] * n
+        c["role"] += [role] * n
+        c["raw"] += table.rows[key].tolist()
+        c["dong_per_unit"] += [table.dong_per_unit] * n
+    acc.cover += [(t, a, b) for a, b in coverage(kinds, codes, catalog)]
 
 
-def _structure_checks(table, rows, unit_code, catalog, plan_total, done_total, amounts, common, split_used) -> pd.DataFrame:
-    """Totals, subtotals and "Tổng số" columns, each with the sum of what it should equal."""
-    records = []
-    kinds = rows["kind"].to_numpy()
-    codes = rows["line_code"].to_numpy()
-    data_positions = np.flatnonzero(kinds == "data")
-    for pos in np.flatnonzero((kinds == "total") | (kinds == "subtotal")):
-        if kinds[pos] == "total":
-            covered = data_positions
-        else:
-            covered = [d for d in data_positions if d > pos and catalog.is_descendant(codes[d], codes[pos])]
-        records.append({
-            "kind": "total" if kinds[pos] == "total" else "subtotal",
-            "unit_code": unit_code, "line_code": codes[pos], "source_file": table.file,
-            "source_sheet": table.sheet, "source_row": int(rows["source_row"].iloc[pos]), "column": "",
-            "stated_plan_vnd": int(plan_total.iloc[pos]), "stated_disbursed_vnd": int(done_total.iloc[pos]),
-            "sum_plan_vnd": int(plan_total.iloc[covered].sum()), "sum_disbursed_vnd": int(done_total.iloc[covered].sum()),
-            "n_rows": len(covered),
-        })
-    if split_used:
-        # Where a "Tổng số" column stands beside the splits, it must equal their sum on every row.
-        for side, total_key in (("plan", "plan||"), ("done", "done||")):
-            if total_key not in amounts:
-                continue
-            split_sum = sum(amounts[f"{side}|{c}|{b}"] for c, b in common)
-            for pos in np.flatnonzero(kinds != "skip"):
-                split_value = int(split_sum.iloc[pos])
-                stated = int(amounts[total_key].iloc[pos])
-                if split_value == 0:
-                    continue  # the row does not split; nothing to compare
-                records.append({
-                    "kind": "split_total", "unit_code": unit_code, "line_code": codes[pos],
-                    "source_file": table.file, "source_sheet": table.sheet,
-                    "source_row": int(rows["source_row"].iloc[pos]), "column": table.columns[total_key].describe(),
-                    "stated_plan_vnd": stated if side == "plan" else 0,
-                    "stated_disbursed_vnd": stated if side == "done" else 0,
-                    "sum_plan_vnd": split_value if side == "plan" else 0,
-                    "sum_disbursed_vnd": split_value if side == "done" else 0,
-                    "n_rows": len(common),
-                })
-    return pd.DataFrame.from_records(records, columns=CHECK_COLUMNS)
-
-
-def _empty(columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame(columns=columns)
-
-
-# --- tidy CSV ------------------------------------------------------------------------------------------
-def clean_csv(table: RawTable, period: Period, units: Units, catalog: Catalog) -> Cleaned:
-    errors: list[InputError] = []
+def _gather_csv(t: int, table: RawTable, units: Units, catalog: Catalog, acc: _Period, errors: list) -> None:
     rows = table.rows
     n = len(rows)
-    unit_codes, line_codes, capitals, budgets = [], [], [], []
-    for i in range(n):
-        row_number = int(rows["source_row"].iloc[i])
-        unit_text = normalize(rows["unit"].iloc[i])
+    row_numbers = rows["source_row"].tolist()
+    unit_codes, line_codes, splits = [], [], []
+    unit_column, line_column = table.columns["unit"].describe(), table.columns["line"].describe()
+    for i, (unit_text, line_text) in enumerate(zip(rows["unit"].tolist(), rows["line"].tolist())):
         try:
-            unit_codes.append(units.resolve(unit_text, file=table.file, row=row_number,
-                                            column=table.columns["unit"].describe()))
+            unit_codes.append(units.resolve(normalize(unit_text), file=table.file, row=row_numbers[i], column=unit_column))
         except InputError as error:
             errors.append(error)
             unit_codes.append("")
-        line_text = normalize(rows["line"].iloc[i])
-        code = catalog.match_code(line_text)
+        line = normalize(line_text)
+        code = catalog.match_code(line)
         if code is None:
-            match = catalog.match(line_text)
-            code = match.code if match else None
-        if code is None:
-            errors.append(InputError(f"unknown line '{line_text}' (neither a catalog code nor a catalog name)",
-                                     table.file, "", row_number, table.columns["line"].describe()))
-            code = ""
+            match = catalog.match(line)
+            code = match.code if match else ""
+        if not code:
+            errors.append(InputError(f"unknown line '{line}' (neither a catalog code nor a catalog name)",
+                                     table.file, "", row_numbers[i], line_column))
         line_codes.append(code)
         split = []
-        for key in ("capital_type", "budget_source"):
-            text = fold(rows[key].iloc[i]) if key in rows and rows[key].iloc[i] is not None else ""
-            if text == "":
+        for key, index, what in (("capital_type", 0, "capital type"), ("budget_source", 1, "budget source")):
+            raw = rows[key].iloc[i] if key in rows else None
+            if _blank(raw):
                 split.append("")
                 continue
-            found = _capital_words().get(text)
-            value = (found[0] if key == "capital_type" else found[1]) if found else ""
+            value = _capital_words().get(fold(raw), ("", ""))[index]
             if not value:
-                errors.append(InputError(f"unknown {'capital type' if key == 'capital_type' else 'budget source'} "
-                                         f"'{normalize(rows[key].iloc[i])}'", table.file, "", row_number,
+                errors.append(InputError(f"unknown {what} '{normalize(raw)}'", table.file, "", row_numbers[i],
                                          table.columns[key].describe()))
             split.append(value)
-        capitals.append(split[0])
-        budgets.append(split[1])
+        splits.append(tuple(split))
+    acc.tables[t] = table
+    acc.split_used[t] = False
+    r = acc.rows
+    r["t"] += [t] * n
+    r["pos"] += list(range(n))
+    r["source_row"] += row_numbers
+    r["kind"] += ["data"] * n
+    r["unit_code"] += unit_codes
+    r["line_code"] += line_codes
+    for key in ("measure_unit", "note", "plan_qty", "done_qty"):
+        r[key] += rows[key].tolist() if key in table.columns else [None] * n
+    r["rate"] += [None] * n
+    r["rate_is_fraction"] += [False] * n
+    c = acc.cells
+    for key, side in (("plan||", "plan"), ("done||", "done")):
+        c["t"] += [t] * n
+        c["pos"] += list(range(n))
+        c["side"] += [side] * n
+        c["capital_type"] += [s[0] for s in splits]
+        c["budget_source"] += [s[1] for s in splits]
+        c["role"] += ["leaf"] * n
+        c["raw"] += rows[key].tolist()
+        c["dong_per_unit"] += [table.dong_per_unit[key]] * n
 
-    money = {}
-    for key in ("plan||", "done||"):
-        values, _ = _parse_column(table, key, errors)
-        for i in np.flatnonzero((values < 0).to_numpy()):
-            errors.append(InputError(f"negative amount {normalize(rows[key].iloc[i])}", table.file, "",
-                                     int(rows["source_row"].iloc[i]), table.columns[key].describe()))
-        money[key] = series_to_dong(values.fillna(0), table.dong_per_unit[key])
+
+# --- the period, vectorised ---------------------------------------------------------------------------
+def _where(acc: _Period, t: pd.Series, key: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """File, sheet and column description of rows of table ``t`` for the column ``key``."""
+    files = {i: tb.file for i, tb in acc.tables.items()}
+    sheets = {i: tb.sheet for i, tb in acc.tables.items()}
+    columns = {i: (tb.columns[key].describe() if key in tb.columns else "") for i, tb in acc.tables.items()}
+    return t.map(files), t.map(sheets), t.map(columns)
+
+
+def _number_errors(acc: _Period, frame: pd.DataFrame, raw: pd.Series, bad: pd.Series, key_of, message) -> list[InputError]:
+    errors = []
+    for i in np.flatnonzero(bad.to_numpy()):
+        t = int(frame["t"].iloc[i])
+        table = acc.tables[t]
+        key = key_of(i)
+        column = table.columns[key].describe() if key in table.columns else ""
+        errors.append(InputError(message(normalize(raw.iloc[i])), table.file, table.sheet,
+                                 int(frame["source_row"].iloc[i]), column))
+    return errors
+
+
+def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: Catalog) -> Cleaned:
+    """Clean every table of a period into one tidy table (rows in catalog order within each unit)."""
+    errors: list[InputError] = []
+    acc = _Period()
+    for t, table in enumerate(tables):
+        (_gather_csv if table.kind == "csv" else _gather_sheet)(t, table, units, catalog, acc, errors)
+    rows = pd.DataFrame(acc.rows).astype({"t": "int64", "pos": "int64", "source_row": "int64"})
+    cells = pd.DataFrame(acc.cells).astype({"t": "int64", "pos": "int64", "dong_per_unit": "int64"})
+    if not len(rows):
+        return Cleaned(finalize(empty_tidy(), catalog), _empty(CHECK_COLUMNS), _empty(RATE_COLUMNS), errors)
+    counted = rows["kind"].isin(["data", "subtotal", "total"]).to_numpy()
+
+    # Quantities: NaN when no planned quantity is given; then a blank done quantity is NaN too,
+    # otherwise zero (spec §3.1 "Numbers").
     qty = {}
     for key in ("plan_qty", "done_qty"):
-        if key in table.columns:
-            qty[key] = _parse_column(table, key, errors)
-        else:
-            qty[key] = (pd.Series(np.nan, index=rows.index), pd.Series(True, index=rows.index))
-    plan_qty = qty["plan_qty"][0].where(~qty["plan_qty"][1])
-    done_qty = qty["done_qty"][0].where(~qty["done_qty"][1], np.where(plan_qty.notna(), 0.0, np.nan))
-    measure = normalize_series(rows["measure_unit"]) if "measure_unit" in rows else pd.Series("", index=rows.index)
-    notes = normalize_series(rows["note"]) if "note" in rows else pd.Series("", index=rows.index)
-    tidy = pd.DataFrame({
-        "period": str(period),
-        "unit_code": unit_codes,
-        "unit_name": [units.name(c) if c else "" for c in unit_codes],
-        "line_code": line_codes,
-        "capital_type": capitals,
-        "budget_source": budgets,
-        "measure_unit": [m or (catalog.default_unit(c) if c else "") for m, c in zip(measure, line_codes)],
-        "plan_qty": plan_qty.to_numpy(),
-        "done_qty": done_qty.to_numpy(),
-        "plan_vnd": money["plan||"].to_numpy(),
-        "disbursed_vnd": money["done||"].to_numpy(),
-        "source_file": table.file,
-        "source_sheet": "",
-        "source_row": rows["source_row"].to_numpy(),
-        "note": notes.to_numpy(),
+        values, blank, bad = parse_numbers(rows[key])
+        errors += _number_errors(acc, rows, rows[key], bad & pd.Series(counted, index=rows.index),
+                                 lambda i, k=key: k, lambda text: f"'{text}' is not a number")
+        qty[key] = values.where(~blank & ~bad)
+    plan_qty = qty["plan_qty"]
+    done_qty = qty["done_qty"].where(qty["done_qty"].notna() | plan_qty.isna(), 0.0)
+    rate, _, bad_rate = parse_numbers(rows["rate"], allow_percent=True)
+    errors += _number_errors(acc, rows, rows["rate"], bad_rate & pd.Series(counted, index=rows.index),
+                             lambda i: "rate", lambda text: f"'{text}' is not a rate")
+    rate = rate.where(~rows["rate_is_fraction"].astype(bool), rate * 100)
+
+    # Amounts: parsed once for the period, converted with each sheet's money unit.
+    cells = cells.merge(rows[["t", "pos", "kind", "source_row"]], on=["t", "pos"], how="left")
+    values, blank, bad = parse_numbers(cells["raw"])
+    cell_counted = cells["kind"].isin(["data", "subtotal", "total"])
+    cell_key = (cells["side"] + "|" + cells["capital_type"] + "|" + cells["budget_source"]).tolist()
+    errors += _number_errors(acc, cells, cells["raw"], bad & cell_counted, lambda i: cell_key[i],
+                             lambda text: f"'{text}' is not a number")
+    errors += _number_errors(acc, cells, cells["raw"], (values < 0) & cell_counted, lambda i: cell_key[i],
+                             lambda text: f"negative amount {text} (plan and disbursed amounts cannot be negative)")
+    cells["vnd"] = series_to_dong(values.where(~bad, 0).fillna(0), cells["dong_per_unit"])
+
+    tidy = _tidy_rows(rows, cells, plan_qty, done_qty, acc, period, units, catalog)
+    totals = _row_totals(rows, cells)
+    checks = _structure_checks(rows, cells, totals, acc)
+    has_rate = rate.notna() & pd.Series(counted, index=rows.index)
+    rated = rows[has_rate.to_numpy()].merge(totals, on=["t", "pos"], how="left")
+    files, sheets, columns = _where(acc, rated["t"], "rate")
+    rates = pd.DataFrame({
+        "unit_code": rated["unit_code"].to_numpy(), "line_code": rated["line_code"].to_numpy(),
+        "source_file": files.to_numpy(), "source_sheet": sheets.to_numpy(), "source_row": rated["source_row"].to_numpy(),
+        "column": columns.to_numpy(), "stated_rate_pct": rate[has_rate.to_numpy()].to_numpy(),
+        "plan_vnd": rated["plan_total"].to_numpy(), "disbursed_vnd": rated["done_total"].to_numpy(),
     })
-    keep = (tidy["plan_vnd"] != 0) | (tidy["disbursed_vnd"] != 0) | tidy["plan_qty"].fillna(0).ne(0)
-    return Cleaned(tidy[keep.to_numpy()], _empty(CHECK_COLUMNS), _empty(RATE_COLUMNS), errors)
+    if len(tidy):
+        errors += duplicate_errors(tidy[tidy["unit_code"] != ""])
+    return Cleaned(finalize(tidy, catalog), checks, rates, errors)
 
 
-# --- a period ----------------------------------------------------------------------------------------
+def _row_totals(rows: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """Plan and done total per row: the "Tổng số" cell where there is one, else the sum of the splits."""
+    stated = cells[cells["role"] == "total"].pivot_table(index=["t", "pos"], columns="side", values="vnd", aggfunc="sum")
+    summed = cells[cells["role"] == "leaf"].pivot_table(index=["t", "pos"], columns="side", values="vnd", aggfunc="sum")
+    out = rows[["t", "pos"]].set_index(["t", "pos"])
+    for side in ("plan", "done"):
+        s = summed[side] if side in summed else pd.Series(dtype="int64")
+        st = stated[side] if side in stated else pd.Series(dtype="int64")
+        out[f"{side}_total"] = st.reindex(out.index).fillna(s.reindex(out.index)).fillna(0).astype("int64")
+        out[f"{side}_split_sum"] = s.reindex(out.index).fillna(0).astype("int64")
+        out[f"{side}_has_total"] = st.reindex(out.index).notna()
+    return out.reset_index()
+
+
+def _tidy_rows(rows, cells, plan_qty, done_qty, acc, period, units, catalog) -> pd.DataFrame:
+    data = rows["kind"] == "data"
+    leaves = cells[(cells["role"] == "leaf") & (cells["kind"] == "data")]
+    wide = leaves.pivot_table(index=["t", "pos", "capital_type", "budget_source"], columns="side", values="vnd",
+                              aggfunc="sum", fill_value=0).reset_index()
+    for side in ("plan", "done"):
+        if side not in wide:
+            wide[side] = 0
+    # A row that fills only "Tổng số" although its sheet has split columns does not split.
+    totals = cells[(cells["role"] == "total") & (cells["kind"] == "data")].pivot_table(
+        index=["t", "pos"], columns="side", values="vnd", aggfunc="sum", fill_value=0)
+    if len(totals):
+        for side in ("plan", "done"):
+            if side not in totals:
+                totals[side] = 0
+        split_sum = wide.groupby(["t", "pos"])[["plan", "done"]].sum()
+        joined = totals.join(split_sum, rsuffix="_split", how="left").fillna(0)
+        unsplit = joined[((joined["plan_split"] + joined["done_split"]) == 0) & ((joined["plan"] + joined["done"]) > 0)]
+        if len(unsplit):
+            key = pd.MultiIndex.from_frame(wide[["t", "pos"]])
+            wide = wide[~key.isin(unsplit.index)]
+            extra = unsplit[["plan", "done"]].reset_index().assign(capital_type="", budget_source="")
+            wide = pd.concat([wide, extra], ignore_index=True)
+    wide = wide[(wide["plan"] != 0) | (wide["done"] != 0)]
+    # Rows of CSV lines that only give quantities still count (a plan quantity without money).
+    base = rows.assign(plan_qty=plan_qty, done_qty=done_qty)[data.to_numpy()]
+    tidy = base.merge(wide, on=["t", "pos"], how="inner")
+    if not len(tidy):
+        return empty_tidy()
+    tidy = tidy.assign(_c=tidy["capital_type"].map(SPLIT_ORDER), _b=tidy["budget_source"].map(SPLIT_ORDER)) \
+        .sort_values(["t", "pos", "_c", "_b"], kind="stable")
+    later = tidy.duplicated(["t", "pos"])
+    tidy.loc[later, ["plan_qty", "done_qty"]] = np.nan  # quantities stand on the first split only
+    files, sheets, _ = _where(acc, tidy["t"], "label")
+    measure = tidy["measure_unit"].map(normalize)
+    defaults = tidy["line_code"].map(lambda c: catalog.default_unit(c) if c else "")
+    names = {code: units.name(code) for code in set(tidy["unit_code"]) if code}
+    return pd.DataFrame({
+        "period": str(period),
+        "unit_code": tidy["unit_code"].to_numpy(),
+        "unit_name": tidy["unit_code"].map(lambda c: names.get(c, "")).to_numpy(),
+        "line_code": tidy["line_code"].to_numpy(),
+        "capital_type": tidy["capital_type"].to_numpy(),
+        "budget_source": tidy["budget_source"].to_numpy(),
+        "measure_unit": measure.where(measure != "", defaults).to_numpy(),
+        "plan_qty": tidy["plan_qty"].to_numpy(dtype="float64"),
+        "done_qty": tidy["done_qty"].to_numpy(dtype="float64"),
+        "plan_vnd": tidy["plan"].to_numpy(dtype="int64"),
+        "disbursed_vnd": tidy["done"].to_numpy(dtype="int64"),
+        "source_file": files.to_numpy(),
+        "source_sheet": sheets.to_numpy(),
+        "source_row": tidy["source_row"].to_numpy(),
+        "note": tidy["note"].map(normalize).to_numpy(),
+    })
+
+
+def _structure_checks(rows, cells, totals, acc) -> pd.DataFrame:
+    """Totals and subtotals against their data rows; "Tổng số" columns against their splits."""
+    parts = []
+    if acc.cover:
+        cover = pd.DataFrame(acc.cover, columns=["t", "pos", "data_pos"])
+        sums = (cover.merge(totals[["t", "pos", "plan_total", "done_total"]].rename(columns={"pos": "data_pos"}),
+                            on=["t", "data_pos"])
+                .groupby(["t", "pos"]).agg(sum_plan_vnd=("plan_total", "sum"), sum_disbursed_vnd=("done_total", "sum"),
+                                           n_rows=("data_pos", "size")).reset_index())
+        heads = rows[rows["kind"].isin(["total", "subtotal"])][["t", "pos", "kind", "unit_code", "line_code", "source_row"]]
+        heads = heads.merge(totals, on=["t", "pos"]).merge(sums, on=["t", "pos"], how="left")
+        heads[["sum_plan_vnd", "sum_disbursed_vnd", "n_rows"]] = heads[["sum_plan_vnd", "sum_disbursed_vnd", "n_rows"]].fillna(0)
+        files, sheets, _ = _where(acc, heads["t"], "label")
+        parts.append(pd.DataFrame({
+            "kind": heads["kind"], "unit_code": heads["unit_code"], "line_code": heads["line_code"],
+            "source_file": files, "source_sheet": sheets, "source_row": heads["source_row"], "column": "",
+            "stated_plan_vnd": heads["plan_total"], "stated_disbursed_vnd": heads["done_total"],
+            "sum_plan_vnd": heads["sum_plan_vnd"], "sum_disbursed_vnd": heads["sum_disbursed_vnd"],
+            "n_rows": heads["n_rows"],
+        }))
+    # "Tổng số" beside split columns must equal their sum wherever the row splits.
+    split_rows = rows[rows["t"].map(acc.split_used).astype(bool) & rows["kind"].isin(["data", "subtotal", "total"])]
+    both = split_rows.merge(totals, on=["t", "pos"])
+    for side, total_key in (("plan", "plan||"), ("done", "done||")):
+        sel = both[both[f"{side}_has_total"] & (both[f"{side}_split_sum"] != 0)]
+        if not len(sel):
+            continue
+        files, sheets, columns = _where(acc, sel["t"], total_key)
+        zero = pd.Series(0, index=sel.index)
+        parts.append(pd.DataFrame({
+            "kind": "split_total", "unit_code": sel["unit_code"], "line_code": sel["line_code"],
+            "source_file": files, "source_sheet": sheets, "source_row": sel["source_row"], "column": columns,
+            "stated_plan_vnd": sel["plan_total"] if side == "plan" else zero,
+            "stated_disbursed_vnd": sel["done_total"] if side == "done" else zero,
+            "sum_plan_vnd": sel["plan_split_sum"] if side == "plan" else zero,
+            "sum_disbursed_vnd": sel["done_split_sum"] if side == "done" else zero,
+            "n_rows": sel["t"].map(lambda t: len(split_columns(acc.tables[t])[0])),
+        }))
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True)[CHECK_COLUMNS] if parts else _empty(CHECK_COLUMNS)
+
+
 def duplicate_errors(tidy: pd.DataFrame) -> list[InputError]:
     """The same unit and line reported twice in one period: one error per pair of sources."""
     dup = tidy[tidy.duplicated(KEY, keep=False)]
@@ -428,26 +505,14 @@ def duplicate_errors(tidy: pd.DataFrame) -> list[InputError]:
                 continue
             seen.add(pair)
             same_sheet = first["source_file"] == other["source_file"] and first["source_sheet"] == other["source_sheet"]
-            what = (f"line {first['line_code']} of {first['unit_name']} appears twice in one sheet (rows {first['source_row']} and {other['source_row']})"
+            what = (f"line {first['line_code']} of {first['unit_name']} appears twice in one sheet "
+                    f"(rows {first['source_row']} and {other['source_row']})"
                     if same_sheet else
                     f"{first['unit_name']} ({first['unit_code']}) is reported twice: also in file {first['source_file']}"
                     + (f", sheet '{first['source_sheet']}'" if first["source_sheet"] else "")
                     + f", row {first['source_row']} (line {first['line_code']})")
             errors.append(InputError(what, other["source_file"], other["source_sheet"], int(other["source_row"])))
     return errors
-
-
-def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: Catalog) -> Cleaned:
-    """Clean every table of a period into one tidy table (rows in catalog order within each unit)."""
-    parts = [(clean_csv if t.kind == "csv" else clean_sheet)(t, period, units, catalog) for t in tables]
-    errors = [e for p in parts for e in p.errors]
-    tidy_parts = [p.tidy for p in parts if len(p.tidy)]
-    tidy = pd.concat(tidy_parts, ignore_index=True) if tidy_parts else empty_tidy()
-    if len(tidy):
-        errors += duplicate_errors(tidy[tidy["unit_code"] != ""])
-    checks = pd.concat([p.checks for p in parts if len(p.checks)] or [_empty(CHECK_COLUMNS)], ignore_index=True)
-    rates = pd.concat([p.rates for p in parts if len(p.rates)] or [_empty(RATE_COLUMNS)], ignore_index=True)
-    return Cleaned(finalize(tidy, catalog), checks, rates, errors, [f for p in parts for f in p.findings])
 
 
 def finalize(tidy: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:

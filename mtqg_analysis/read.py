@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import resources
@@ -272,17 +273,17 @@ def read_sheet(sheet, display: str) -> RawTable | None:
 
     dong_per_unit = _money_unit(grid, top, display, sheet.title)
     index = {key: int(_column_index(col.letter)) for key, col in columns.items()}
-    records = []
+    body: dict[str, list] = {key: [] for key in columns}
+    source_rows = []
     for r in range(body_start, len(grid)):
         values = grid[r]
-        record = {key: (values[i] if i < len(values) else None) for key, i in index.items()}
-        if all(v is None or (isinstance(v, str) and v.strip() == "") for v in record.values()):
+        record = [(values[i] if i < len(values) else None) for i in index.values()]
+        if all(v is None or (isinstance(v, str) and v.strip() == "") for v in record):
             continue
-        record["source_row"] = r + 1
-        records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=["source_row", *columns]).astype(
-        {key: "object" for key in columns})
-    frame["source_row"] = frame["source_row"].astype("int64")
+        for key, value in zip(index, record):
+            body[key].append(value)
+        source_rows.append(r + 1)
+    frame = _raw_frame(source_rows, body)
 
     rate_is_fraction = None
     if "rate" in columns:
@@ -298,6 +299,16 @@ def read_sheet(sheet, display: str) -> RawTable | None:
     )
     _convert_legacy_text(sheet, table)
     return table
+
+
+def _raw_frame(source_rows: list[int], body: dict[str, list]) -> pd.DataFrame:
+    """Cells exactly as read: object columns (no type inference), plus the 1-based row number."""
+    block = np.empty((len(source_rows), len(body)), dtype=object)
+    for j, values in enumerate(body.values()):
+        block[:, j] = values
+    frame = pd.DataFrame(block, columns=list(body), dtype=object)  # one block: no per-column inference
+    frame.insert(0, "source_row", np.asarray(source_rows, dtype="int64"))
+    return frame
 
 
 def _column_index(letter: str) -> int:
@@ -472,16 +483,15 @@ def read_csv(path: Path, display: str) -> RawTable:
                                         ("done||", "Giải ngân / disbursed_amount")) if key not in columns]
     if missing:
         raise InputError(f"the CSV header lacks the required column(s): {', '.join(missing)}", display, "", 1)
-    records = []
+    body: dict[str, list] = {key: [] for key in columns}
+    source_rows = []
     for line_number, values in enumerate(reader, start=2):
         if not any(v.strip() for v in values):
             continue
-        record = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
-        record["source_row"] = line_number
-        records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=["source_row", *columns]).astype(
-        {key: "object" for key in columns})
-    frame["source_row"] = frame["source_row"].astype("int64")
+        for key, i in positions.items():
+            body[key].append(values[i] if i < len(values) else None)
+        source_rows.append(line_number)
+    frame = _raw_frame(source_rows, body)
     return RawTable(kind="csv", file=display, sheet="", rows=frame, columns=columns, dong_per_unit=dong_per_unit)
 
 

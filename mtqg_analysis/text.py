@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import pandas as pd
 
@@ -21,15 +22,27 @@ def normalize(value) -> str:
     """NFC, control characters removed, runs of whitespace folded to one space, trimmed."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
+    return _normalize(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)  # the same labels recur on every sheet of a province
+def _normalize(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text)
     return _SPACES.sub(" ", text).strip()
 
 
 def fold(value) -> str:
     """``normalize`` plus case folding: the form in which words are compared."""
+    if value is None:
+        return ""
+    return _fold(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold(text: str) -> str:
     # Đ/đ sometimes arrives as the Icelandic eth (U+00D0) from bad conversions.
-    return normalize(value).replace("\u00d0", "Đ").casefold()
+    return _normalize(text).replace("\u00d0", "Đ").casefold()
 
 
 def normalize_series(values: pd.Series) -> pd.Series:
