@@ -1,0 +1,258 @@
+"""The real notebooks, run by the real runner on the shipped sample data (copied to a tmp dir).
+
+Rendering is slow (a kernel per notebook), so the reports are rendered once per test session by
+:func:`rendered` and every test reads what a reader would see in the HTML.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mtqg_analysis.html import external_references
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+SCRIPT_NOTE = "<script>alert('x')</script> Tạm ứng"
+UNIT = "01975"  # Xã Vi Hương
+
+pytestmark = pytest.mark.slow
+
+
+def mtqg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the ``mtqg`` command as a user would, in a fresh process."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env.pop("MTQG_DATA_DIR", None)
+    return subprocess.run([sys.executable, "-m", "mtqg_analysis.cli", *args], capture_output=True, text=True,
+                          cwd=cwd or ROOT, env=env)
+
+
+def _copy_sample_data(target: Path) -> Path:
+    """The shipped data/raw, with one note replaced by a ``<script>`` to check escaping."""
+    from openpyxl import load_workbook
+
+    shutil.copytree(ROOT / "data" / "raw", target / "raw")
+    (target / "processed").mkdir()
+    book_path = next((target / "raw" / "2024-06").glob("*.xlsx"))
+    book = load_workbook(book_path)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.value == "Tạm ứng hợp đồng":
+                    cell.value = SCRIPT_NOTE
+                    book.save(book_path)
+                    return target
+    raise AssertionError("the sample data no longer has the note this test replaces")
+
+
+@functools.lru_cache(maxsize=None)
+def render_all(base: Path) -> dict:
+    """Render the 2024-06 report and one scorecard once; returns paths and the command's output."""
+    data = _copy_sample_data(base / "data")
+    reports = base / "reports"
+    first = mtqg("report", "--period", "2024-H1", "--units", UNIT, "--jobs", "2",
+                 "--data-dir", str(data), "--reports-dir", str(reports))
+    assert first.returncode == 0, first.stderr
+    return {"data": data, "reports": reports, "first": first}
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory) -> dict:
+    return render_all(tmp_path_factory.getbasetemp() / "rendered")
+
+
+@pytest.fixture(scope="session")
+def report_html(rendered) -> str:
+    return (rendered["reports"] / "2024-06" / "report.html").read_text(encoding="utf-8")
+
+
+def visible_text(page: str) -> str:
+    """The page's text without tags, styles and images (what a reader sees)."""
+    page = re.sub(r"<style.*?</style>", " ", page, flags=re.DOTALL)
+    page = re.sub(r"<[^>]+>", " ", page)
+    import html
+
+    return re.sub(r"\s+", " ", html.unescape(page))
+
+
+# --- what the district report shows ----------------------------------------------------------------
+def test_report_command_prints_the_html_path(rendered):
+    assert str(rendered["reports"] / "2024-06" / "report.html") in rendered["first"].stdout.splitlines()
+
+
+@pytest.mark.parametrize("figure", [
+    "2.041", "616", "30,43%", "30,18%", "223", "132", "59,46%", "59,19%", "4.550", "919", "20,20%",
+    "6.993", "2.471", "35,34%", "2.629", "807,463", "30,71%", "14.302", "6.606", "46,19%",
+    "1.066,4", "133,77", "12,54%", "31.804,4", "11.685,233", "36,74%",
+])
+def test_report_shows_the_notice_figures_in_vietnamese_notation(report_html, figure):
+    assert figure in visible_text(report_html)
+
+
+def test_report_has_the_narrative_and_the_sections(report_html):
+    text = visible_text(report_html)
+    assert "6 tháng đầu năm 2024" in text
+    for heading in ("Số liệu chính", "Kết quả thực hiện", "Theo dự án", "Theo tiểu dự án", "Theo nội dung",
+                    "Xếp hạng đơn vị", "Chất lượng dữ liệu", "Nguồn gốc số liệu", "Mục lục"):
+        assert heading in text, heading
+    assert "Vi Hương" in text and "Lục Bình" in text
+
+
+def test_report_lists_full_and_no_disbursement_as_the_notice_does(report_html):
+    text = visible_text(report_html)
+    water = re.search(r"Hỗ trợ nước sinh hoạt phân tán (.*?) (Vũ Muộn, Mỹ Thanh)", text)
+    assert water, "the water line should list its fully disbursed and its not disbursed communes"
+    for commune in ("Tân Tú", "Lục Bình", "Nguyên Phúc", "Sĩ Bình", "Cao Sơn", "Dương Phong", "Quang Thuận",
+                    "TT Phủ Thông"):
+        assert commune in water[1]
+
+
+def test_report_has_no_code_and_nothing_external(report_html):
+    assert "load_period(" not in report_html and "import " not in visible_text(report_html)
+    assert "injected-parameters" not in report_html and "In&nbsp;[" not in report_html
+    assert external_references(report_html) == []
+    assert "require.js" not in report_html and "MathJax" not in report_html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", report_html)
+
+
+def test_report_is_small_apart_from_its_images(report_html):
+    without_images = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", report_html)
+    assert len(without_images.encode()) < 200_000
+    assert report_html.count("data:image/png;base64,") >= 3  # ranking, heat map, trajectory
+
+
+def test_a_note_with_a_script_tag_is_shown_as_text(rendered, report_html):
+    assert "<script" not in report_html.lower()
+    assert "&lt;script&gt;alert(" in report_html
+    assert "<script>alert('x')</script> Tạm ứng" in visible_text(report_html)
+    card = (rendered["reports"] / "2024-06" / f"{UNIT}.html").read_text(encoding="utf-8")
+    assert "<script" not in card.lower()
+
+
+def test_the_executed_notebook_and_the_summary_stay_beside_the_html(rendered):
+    folder = rendered["reports"] / "2024-06"
+    nb = nbformat.read(folder / "report.ipynb", as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert injected and re.search(r"period = ['\"]2024-06['\"]", injected[0].source)
+    assert (folder / "summary.xlsx").exists()
+    index = (rendered["reports"] / "index.html").read_text(encoding="utf-8")
+    assert 'href="2024-06/report.html"' in index and f'href="2024-06/{UNIT}.html"' in index
+    assert external_references(index) == []
+
+
+def test_summary_workbook_has_vietnamese_headers_number_formats_and_no_formulas(rendered):
+    from openpyxl import load_workbook
+
+    book = load_workbook(rendered["reports"] / "2024-06" / "summary.xlsx")
+    sheet = book["Theo nội dung"]
+    headers = [c.value for c in sheet[1]]
+    assert "Kế hoạch vốn (triệu đồng)" in headers and "Tỷ lệ giải ngân" in headers
+    plan = headers.index("Kế hoạch vốn (triệu đồng)") + 1
+    rate = headers.index("Tỷ lệ giải ngân") + 1
+    housing = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "DA1.ND2")
+    assert housing[plan - 1].value == 2041 and housing[plan - 1].number_format == "#,##0.###"
+    assert round(housing[rate - 1].value, 4) == 0.3018 and housing[rate - 1].number_format == "0.00%"
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+
+
+# --- the scorecard ----------------------------------------------------------------------------------
+def test_scorecard_shows_the_unit_against_the_district(rendered):
+    card = visible_text((rendered["reports"] / "2024-06" / f"{UNIT}.html").read_text(encoding="utf-8"))
+    assert "Phiếu đánh giá đơn vị: Xã Vi Hương" in card
+    assert "88,52%" in card  # Vi Hương disbursed 2.181,1 of 2.464
+    assert "36,74%" in card  # the district rate beside it
+    assert re.search(r"Xếp hạng: 1\s*/\s*15", card)  # best rank of 15 units
+    assert "Nội dung chậm tiến độ" in card
+
+
+# --- skipping, failures ------------------------------------------------------------------------------
+def test_a_second_run_with_nothing_changed_renders_nothing(rendered):
+    html = rendered["reports"] / "2024-06" / "report.html"
+    before = html.stat().st_mtime_ns
+    again = mtqg("report", "--period", "2024-06", "--units", UNIT, "--data-dir", str(rendered["data"]),
+                 "--reports-dir", str(rendered["reports"]))
+    assert again.returncode == 0, again.stderr
+    assert "unchanged 2024-06 report" in again.stderr and "rendered" not in again.stderr
+    assert str(html) in again.stdout
+    assert html.stat().st_mtime_ns == before
+
+
+def test_a_failing_notebook_keeps_the_old_html_and_names_the_cell(rendered, tmp_path):
+    broken = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, broken)
+    nb = nbformat.read(broken / "period_report.ipynb", as_version=4)
+    nb.cells.insert(4, nbformat.v4.new_code_cell("raise ValueError('broken on purpose')"))
+    nbformat.write(nb, broken / "period_report.ipynb")
+    html = rendered["reports"] / "2024-06" / "report.html"
+    old = html.read_bytes()
+    result = mtqg("report", "--period", "2024-06", "--force", "--jobs", "1", "--notebooks-dir", str(broken),
+                  "--data-dir", str(rendered["data"]), "--reports-dir", str(rendered["reports"]))
+    assert result.returncode != 0
+    assert re.search(r"2024-06 report FAILED: cell \d+ \(In \[\d+\]: raise ValueError", result.stderr), result.stderr
+    assert "ValueError: broken on purpose" in result.stderr
+    assert html.read_bytes() == old
+    failed = rendered["reports"] / "2024-06" / "report.failed.ipynb"
+    assert failed.exists()
+    # the fingerprint still describes the old HTML: a normal run skips, it does not re-render
+    failed.unlink()
+
+
+def test_in_a_batch_the_other_renders_finish_and_the_exit_code_says_one_failed(rendered, tmp_path):
+    broken = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOKS, broken)
+    nb = nbformat.read(broken / "unit_scorecard.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("assert unit_code != '01975', 'no scorecard for Vi Hương'"))
+    nbformat.write(nb, broken / "unit_scorecard.ipynb")
+    reports = tmp_path / "reports"
+    result = mtqg("report", "--period", "2024-06", "--units", "01975", "01978", "--jobs", "2",
+                  "--notebooks-dir", str(broken), "--data-dir", str(rendered["data"]), "--reports-dir", str(reports))
+    assert result.returncode == 1
+    assert "2024-06 01975 FAILED" in result.stderr and "AssertionError: no scorecard for Vi Hương" in result.stderr
+    assert (reports / "2024-06" / "01978.html").exists() and (reports / "2024-06" / "report.html").exists()
+    assert not (reports / "2024-06" / "01975.html").exists()
+    assert (reports / "2024-06" / "01975.failed.ipynb").exists()
+
+
+def test_explore_notebook_runs_top_to_bottom_with_its_defaults(rendered, tmp_path):
+    import papermill as pm
+
+    from mtqg_analysis.runner import _kernel_manager_class
+
+    out = tmp_path / "explore.ipynb"
+    pm.execute_notebook(str(NOTEBOOKS / "explore.ipynb"), str(out), parameters={"data_dir": str(rendered["data"])},
+                        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS),
+                        kernel_manager_class=_kernel_manager_class())
+    nb = nbformat.read(out, as_version=4)
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_notebooks_are_committed_without_outputs_and_with_a_commented_parameters_cell():
+    for path in NOTEBOOKS.glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, path.name
+        assert nb.cells.index(tagged[0]) <= 1, path.name
+        for line in tagged[0].source.splitlines():
+            assert "#" in line, f"{path.name}: parameter without a comment: {line}"
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, path.name
+
+
+def test_fingerprint_records_hashes_of_the_inputs(rendered):
+    record = json.loads((rendered["reports"] / "2024-06" / "report.fingerprint.json").read_text(encoding="utf-8"))
+    inputs = record["inputs"]
+    assert set(inputs) >= {"inputs", "notebook", "package", "parameters"}
+    assert inputs["parameters"]["period"] == "2024-06"
+    assert all(len(h) == 64 for h in inputs["inputs"].values())

@@ -1,0 +1,214 @@
+"""The runner's checks that need no kernel: parameters, planning, skipping, progress, index, HTML."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from mtqg_analysis import report_helpers as h
+from mtqg_analysis import runner
+from mtqg_analysis.cli import main
+from mtqg_analysis.errors import ParameterError
+from mtqg_analysis.html import external_references, page
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("data")
+    shutil.copytree(ROOT / "data" / "raw", target / "raw")
+    return target
+
+
+# --- parameters are validated and normalised before papermill -----------------------------------
+@pytest.mark.parametrize("alias, canonical", [("2024-H1", "2024-06"), ("2024-9M", "2024-09"), ("2024", "2024-12"),
+                                              ("2024-Q1", "2024-03"), (" 2024-06 ", "2024-06")])
+def test_periods_are_normalised_to_canonical_text(alias, canonical):
+    assert runner.validate_period(alias) == canonical
+
+
+@pytest.mark.parametrize("bad", ["2024-06'; import os", '2024-06"', "2024-06\n", "__import__('os')",
+                                 "../2024-06", "2024-13", "H1", "2024-06/..", "{period}"])
+def test_bad_periods_are_refused(bad):
+    with pytest.raises(ParameterError):
+        runner.validate_period(bad)
+
+
+def test_unit_codes_stay_text_with_their_leading_zeros():
+    assert runner.validate_unit_codes(["01975", "063", "01975"], {"01975", "063"}) == ["01975", "063"]
+
+
+@pytest.mark.parametrize("bad", ["0197'5", "01975\n", "__import__", "../01975", "01975;x", "1975", 1975, "a b"])
+def test_bad_unit_codes_are_refused(bad):
+    with pytest.raises(ParameterError):
+        runner.validate_unit_codes([bad], {"01975"})
+
+
+def test_lang_is_vi_or_en():
+    assert runner.validate_lang("en") == "en"
+    with pytest.raises(ParameterError):
+        runner.validate_lang("fr")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--period", "2024-06'"], "not allowed"),
+    (["--period", "2024-06", "--units", "99999"], "unknown unit code '99999'"),
+    (["--period", "2024-06", "--lang", "fr"], "--lang must be one of vi, en"),
+    (["--period", "2024-06", "--jobs", "0"], "--jobs must be at least 1"),
+    ([], "--period"),
+])
+def test_the_command_refuses_bad_parameters_without_a_traceback(data, tmp_path, capsys, args, message):
+    code = main(["report", *args, "--data-dir", str(data), "--reports-dir", str(tmp_path / "reports")])
+    err = capsys.readouterr().err
+    assert code != 0 and message in err and "Traceback" not in err
+    assert not (tmp_path / "reports" / "2024-06").exists()
+
+
+def test_plan_passes_strings_and_lists_one_job_per_report(data, tmp_path):
+    planned = runner.plan(["2024-06"], ["all"], data, tmp_path, "vi", force=False)
+    assert planned.errors == []
+    stems = [job.stem for job in planned.jobs]
+    assert stems[0] == "report" and len(stems) == 16 and "01975" in stems and "063" in stems
+    for job in planned.jobs:
+        assert all(isinstance(v, str) for v in job.parameters.values())
+        assert job.parameters["period"] == "2024-06"
+    card = next(job for job in planned.jobs if job.stem == "01975")
+    assert card.parameters["unit_code"] == "01975" and "Vi Hương" in card.title
+
+
+def test_a_period_with_bad_raw_data_is_an_error_line_and_the_others_go_on(data, tmp_path):
+    bad = tmp_path / "data"
+    shutil.copytree(data / "raw", bad / "raw")
+    (bad / "raw" / "2024-09" / "broken.csv").write_text("unit,line,plan_amount,disbursed_amount\nXã Nowhere,DA8,1,1\n",
+                                                        encoding="utf-8")
+    planned = runner.plan(["2024-06", "2024-09"], None, bad, tmp_path / "reports", "vi", force=False)
+    assert [job.period for job in planned.jobs] == ["2024-06"]
+    assert len(planned.errors) == 1 and planned.errors[0].startswith("2024-09:")
+
+
+def test_unchanged_inputs_mean_a_current_render(data, tmp_path):
+    job = runner.plan(["2024-06"], None, data, tmp_path, "vi", force=False).jobs[0]
+    assert not runner.is_current(job)
+    Path(job.out_dir).mkdir(parents=True)
+    job.html_path.write_text("<html></html>", encoding="utf-8")
+    (Path(job.out_dir) / "report.fingerprint.json").write_text(json.dumps({"inputs": job.fingerprint}), encoding="utf-8")
+    assert runner.is_current(job)
+    again = runner.plan(["2024-06"], None, data, tmp_path, "vi", force=False).jobs[0]
+    assert runner.is_current(again)
+    english = runner.plan(["2024-06"], None, data, tmp_path, "en", force=False).jobs[0]
+    assert not runner.is_current(english)
+    forced = runner.plan(["2024-06"], None, data, tmp_path, "vi", force=True).jobs[0]
+    assert not runner.is_current(forced)
+
+
+def test_a_changed_raw_file_changes_the_fingerprint(data, tmp_path):
+    copy = tmp_path / "data"
+    shutil.copytree(data / "raw", copy / "raw")
+    before = runner.input_hashes("2024-09", copy)
+    assert any(name.startswith("2024-06/") for name in before)  # the year so far counts
+    (copy / "raw" / "units.csv").write_text((copy / "raw" / "units.csv").read_text(encoding="utf-8") + "\n",
+                                            encoding="utf-8")
+    assert runner.input_hashes("2024-09", copy) != before
+
+
+def test_all_periods_finds_every_raw_folder(data, tmp_path, capsys):
+    code = main(["periods", "--data-dir", str(data), "--reports-dir", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 0
+    for period, label in [("2024-06", "6 tháng đầu năm 2024"), ("2024-09", "9 tháng năm 2024"), ("2024-12", "năm 2024")]:
+        assert period in out and label in out
+
+
+# --- progress and index ---------------------------------------------------------------------------
+def _outcome(stem="report", status="rendered"):
+    job = runner.Job("2024-06", stem, "nb.ipynb", "out", {}, "t", "vi")
+    return runner.Outcome(job, status, 1.5)
+
+
+def test_progress_without_a_terminal_logs_one_plain_line_per_render(caplog):
+    caplog.set_level("INFO", logger="mtqg.report")
+    progress = runner.Progress(2, stream=io.StringIO())
+    progress.update(_outcome())
+    progress.update(_outcome("01975", "failed"))
+    assert [r.getMessage() for r in caplog.records] == ["[1/2] rendered 2024-06 report (1.5 s)",
+                                                        "[2/2] failed 2024-06 01975 (1.5 s)"]
+
+
+def test_progress_on_a_terminal_draws_a_bar():
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    stream = Tty()
+    progress = runner.Progress(2, stream=stream)
+    progress.update(_outcome())
+    progress.update(_outcome("01975"))
+    text = stream.getvalue()
+    assert "\r[###############...............] 1/2" in text and "] 2/2" in text and text.endswith("\n")
+
+
+def test_index_links_every_rendered_period_and_scorecard(tmp_path):
+    for period, stems in {"2024-06": ["report", "01975"], "2024-09": ["report"]}.items():
+        folder = tmp_path / period
+        folder.mkdir()
+        for stem in stems:
+            (folder / f"{stem}.html").write_text("x", encoding="utf-8")
+            (folder / f"{stem}.fingerprint.json").write_text(
+                json.dumps({"stem": stem, "title": f"<b>{stem}</b>", "inputs": {}}), encoding="utf-8")
+    index = runner.write_index(tmp_path).read_text(encoding="utf-8")
+    assert 'href="2024-06/report.html"' in index and 'href="2024-06/01975.html"' in index
+    assert 'href="2024-09/report.html"' in index and "&lt;b&gt;01975&lt;/b&gt;" in index
+    assert index.index("2024-09") < index.index("2024-06")  # newest first
+    assert external_references(index) == []
+
+
+# --- HTML page and helpers -----------------------------------------------------------------------
+def test_page_has_a_table_of_contents_and_loads_nothing_from_outside():
+    body = '<h1 id="t">Title</h1><h2 id="a">1. Số liệu</h2><p>x</p><h2>2. Kết quả</h2><h3>2.1 &lt;x&gt;</h3>'
+    out = page(body, "Báo cáo <2024>", "vi")
+    assert '<nav class="toc">' in out and 'href="#a"' in out and "Mục lục" in out
+    assert "<title>Báo cáo &lt;2024&gt;</title>" in out
+    assert out.count('<li class="toc') == 3 and "2.1 &lt;x&gt;" in out
+    assert external_references(out) == []
+
+
+@pytest.mark.parametrize("snippet", ['<script src="https://cdn/x.js"></script>', '<link href="https://x/y.css">',
+                                     "background: url(https://x/y.png)", "@import 'x.css'"])
+def test_external_references_are_detected(snippet):
+    assert external_references(snippet)
+
+
+def test_data_urls_and_anchors_are_not_external():
+    assert external_references('<img src="data:image/png;base64,AAAA"> <a href="#x">x</a> url(data:x)') == []
+
+
+@pytest.mark.parametrize("value, vi, en", [(2041, "2.041", "2,041"), (807.463, "807,463", "807.463"),
+                                           (1066.4, "1.066,4", "1,066.4"), (31804.4, "31.804,4", "31,804.4"),
+                                           (616, "616", "616"), (0, "0", "0")])
+def test_numbers_in_vietnamese_and_english_notation(value, vi, en):
+    assert h.number(value, lang="vi") == vi and h.number(value, lang="en") == en
+
+
+def test_amounts_and_rates():
+    assert h.amount(11_685_233_000) == "11.685,233"
+    assert h.percent(14 / 46) == "30,43%" and h.percent(616 / 2041, "en") == "30.18%"
+    assert h.percent(float("nan")) == "–" and h.rate(1, 0) != h.rate(1, 0)  # NaN where plan is zero
+
+
+def test_tables_escape_text_from_the_data():
+    import pandas as pd
+
+    frame = pd.DataFrame({"unit_name": ["<script>alert(1)</script>"], "plan_vnd": [2_041_000_000]})
+    out = h.table_html(frame, "vi")
+    assert "<script>" not in out and "&lt;script&gt;" in out and "2.041" in out and 'class="num"' in out
+
+
+def test_summary_cells_that_look_like_formulas_are_text():
+    from mtqg_analysis.excel_export import safe_text
+
+    assert [safe_text(v) for v in ["=1+1", "+84", "-x", "@SUM(A1)", "Tạm ứng"]] == ["'=1+1", "'+84", "'-x",
+                                                                                    "'@SUM(A1)", "Tạm ứng"]
