@@ -141,7 +141,7 @@ def _values(row, lang: str) -> dict:
     }
 
 
-def _unit_lists(rows: pd.DataFrame, frame: pd.DataFrame, units, join: str) -> dict[str, list[str]]:
+def _unit_lists(rows: pd.DataFrame, frame: pd.DataFrame, units) -> dict[str, list[str]]:
     """The communes a line's sentence may name (the district level is never listed as a xã)."""
     table = ind.line_units(rows.assign(line_code="_"))
     table = table[table["unit_code"].isin(ind.commune_codes(table["unit_code"], units))]
@@ -177,8 +177,9 @@ def _change_text(code: str, rows: pd.DataFrame, previous_rows: pd.DataFrame | No
 
 
 def _line_sentences(code: str, rows: pd.DataFrame, frame: pd.DataFrame, units, period: Period,
-                    w: _Wording, previous_rows, previous: Period | None, catalog: Catalog) -> list[str]:
-    """The sentences of one line: one, or one per effective capital type for works."""
+                    w: _Wording, previous_rows, previous: Period | None, catalog: Catalog) -> tuple[list[str], str]:
+    """The sentences of one line (one, or one per effective capital type for works) and the kind
+    of template they used."""
     total = summarise(rows.assign(_k="_"), ["_k"]).iloc[0]
     has_qty = pd.notna(total["plan_qty"])
     kind = w.kind_of(code, has_qty, int(total["disbursed_vnd"]))
@@ -198,7 +199,7 @@ def _line_sentences(code: str, rows: pd.DataFrame, frame: pd.DataFrame, units, p
             "what": w.get(code, kind, "what", ""), "name": catalog.name(code, w.lang),
             "capital": w.doc(f"capital_{capital or ''}") if capital is not None else "",
         })
-        values["units"] = _clauses(code, kind, _unit_lists(part, frame, units, join), w, join)
+        values["units"] = _clauses(code, kind, _unit_lists(part, frame, units), w, join)
         unfinished = (pd.notna(agg["plan_qty"]) and agg["done_qty"] < agg["plan_qty"]) \
             or agg["disbursed_vnd"] < agg["plan_vnd"]
         values["remaining"] = w.get(code, kind, "remaining", "") if unfinished else ""
