@@ -19,8 +19,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def normalize(value) -> str:
-    """NFC, control characters removed, runs of whitespace folded to one space, trimmed."""
-    if value is None:
+    """NFC, control characters removed, runs of whitespace folded to one space, trimmed.
+
+    Missing values (None, NaN, pandas NA) are the empty string, never "nan"."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     return _normalize(value if isinstance(value, str) else str(value))
 
@@ -34,7 +36,7 @@ def _normalize(text: str) -> str:
 
 def fold(value) -> str:
     """``normalize`` plus case folding: the form in which words are compared."""
-    if value is None:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     return _fold(value if isinstance(value, str) else str(value))
 
