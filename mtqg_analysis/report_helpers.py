@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import format as fmt
 from .periods import label, parse_period, previous_in_year
 
 LANGS = ("vi", "en")
@@ -84,34 +85,18 @@ def t(key: str, lang: str = "vi") -> str:
 # --- numbers (spec §5 notation) ----------------------------------------------------------------
 def number(value, decimals: int = 3, lang: str = "vi") -> str:
     """``2041 -> "2.041"``, ``807.463 -> "807,463"``, ``1066.4 -> "1.066,4"`` (vi); English
-    notation swaps the marks. Up to ``decimals`` decimals, trailing zeros dropped; NaN is "–"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return "–"
-    value = float(value)
-    text = f"{abs(value):,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if lang == "vi":
-        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    sign = "-" if value < 0 and text.strip("0.,") else ""
-    return sign + text
+    notation swaps the marks. Up to ``decimals`` decimals; NaN is "–" (see :mod:`.format`)."""
+    return fmt.decimal_text(value, decimals, lang)
 
 
 def amount(vnd, lang: str = "vi") -> str:
     """Whole đồng shown in triệu đồng: ``807463000 -> "807,463"``."""
-    if vnd is None or pd.isna(vnd):
-        return "–"
-    return number(int(vnd) / 1_000_000, 3, lang)
+    return fmt.amount(vnd, lang)
 
 
 def percent(ratio, lang: str = "vi") -> str:
     """``0.30425 -> "30,43%"`` (two decimals, kept even when zero); "–" where not computed."""
-    if ratio is None or pd.isna(ratio):
-        return "–"
-    text = f"{float(ratio) * 100:,.2f}"
-    if lang == "vi":
-        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text + "%"
+    return fmt.rate(ratio, lang)
 
 
 def rate(numerator, denominator):
@@ -318,10 +303,17 @@ def narrative_markdown(period, funding: pd.DataFrame, data_dir=None, lang: str =
     except ImportError:
         narrative = None
     if narrative is not None:
-        try:
-            return narrative(funding, period=str(parse_period(period)), lang=lang)
-        except TypeError:
-            return narrative(funding)
+        from .store import _data_dir, raw_periods
+
+        previous = previous_in_year(period, raw_periods(data_dir))
+        units_csv = _data_dir(data_dir) / "raw" / "units.csv"
+        units = None
+        if units_csv.exists():
+            from .units import load_units
+
+            units = load_units(units_csv)
+        return narrative(funding, period=str(parse_period(period)), previous=str(previous) if previous else False,
+                         units=units, data_dir=data_dir, lang=lang, heading=False)
     tot = totals(funding)
     ranking = unit_ranking(funding).dropna(subset=["fin_rate"])
     best = ", ".join(ranking.head(2)["unit_name"].map(short_name))
@@ -375,11 +367,17 @@ def section(key: str, lang: str = "vi", level: int = 2) -> None:
     show_markdown("#" * level + " " + SECTIONS[lang][key])
 
 
+def _en_period(period) -> str:
+    text = label(period, "en")
+    text = text[0].upper() + text[1:]
+    return text if "year to date" in text else f"{text} (year to date)"
+
+
 def headline_markdown(funding: pd.DataFrame, period, lang: str = "vi", district: str = "") -> str:
     tot = totals(funding)
     where = f" – {district}" if district else ""
     if lang == "en":
-        return (f"# {SECTIONS['en']['report']}{where}\n\n**{label(period, 'en').capitalize()}** (year to date).\n\n"
+        return (f"# {SECTIONS['en']['report']}{where}\n\n**{_en_period(period)}**.\n\n"
                 f"## {SECTIONS['en']['headline']}\n\n- Plan: **{amount(tot['plan_vnd'], 'en')}** million VND\n"
                 f"- Disbursed: **{amount(tot['disbursed_vnd'], 'en')}** million VND\n"
                 f"- Financial rate: **{percent(tot['fin_rate'], 'en')}**\n"
@@ -398,8 +396,8 @@ def unit_headline_markdown(funding: pd.DataFrame, unit_code: str, period, lang: 
     rank = "–" if pd.isna(me["rank"]) else int(me["rank"])
     n = len(ranking)
     if lang == "en":
-        return (f"# {SECTIONS['en']['scorecard']}: {me['unit_name']}\n\n**{label(period, 'en').capitalize()}** "
-                f"(year to date).\n\n## 1. Headline figures\n\n"
+        return (f"# {SECTIONS['en']['scorecard']}: {me['unit_name']}\n\n**{_en_period(period)}**.\n\n"
+                f"## 1. Headline figures\n\n"
                 f"- Plan: **{amount(me['plan_vnd'], 'en')}** million VND; disbursed: "
                 f"**{amount(me['disbursed_vnd'], 'en')}** million VND\n"
                 f"- Financial rate: **{percent(me['fin_rate'], 'en')}** (district: "
@@ -585,7 +583,7 @@ def change_caption(period, previous, lang: str = "vi") -> str:
     if previous is None:
         return t("no_previous", lang)
     if lang == "en":
-        return f"{label(period, 'en').capitalize()} minus {label(previous, 'en')}: what was added during the period."
+        return f"{_en_period(period)} minus {label(previous, 'en')}: what was added during the period."
     return f"Lũy kế {label(period)} trừ lũy kế {label(previous)}: phần tăng thêm trong kỳ."
 
 
