@@ -206,6 +206,7 @@ class _Period:
     cover: list[tuple[int, int, int]] = field(default_factory=list)
     tables: dict[int, RawTable] = field(default_factory=dict)
     split_used: dict[int, bool] = field(default_factory=dict)
+    findings: list[dict] = field(default_factory=list)
 
 
 def _gather_sheet(t: int, table: RawTable, units: Units, catalog: Catalog, acc: _Period, errors: list) -> None:
@@ -215,6 +216,7 @@ def _gather_sheet(t: int, table: RawTable, units: Units, catalog: Catalog, acc: 
     except InputError as error:
         errors.append(error)
         return
+    acc.findings += conversion_findings(table, unit_code)
     kinds, codes, _labels = classify_rows(table, catalog, errors)
     n = len(kinds)
     acc.tables[t] = table
@@ -245,6 +247,25 @@ def _gather_sheet(t: int, table: RawTable, units: Units, catalog: Catalog, acc: 
         c["raw"] += table.rows[key].tolist()
         c["dong_per_unit"] += [table.dong_per_unit] * n
     acc.cover += [(t, a, b) for a, b in coverage(kinds, codes, catalog)]
+
+
+CONVERSION_CHECKS = {"tcvn3": ("legacy_encoding", "TCVN3 (.VnTime) font text converted to Unicode"),
+                     "vni": ("legacy_encoding", "VNI font text converted to Unicode"),
+                     "mojibake": ("mojibake_repaired", "UTF-8 text misread as Windows-1252 repaired")}
+
+
+def conversion_findings(table: RawTable, unit_code: str, shown: int = 12) -> list[dict]:
+    """Info findings naming the cells whose legacy-encoded text was converted, one per kind."""
+    findings = []
+    for kind in sorted({c["kind"] for c in table.conversions}):
+        cells = [c for c in table.conversions if c["kind"] == kind]
+        check, what = CONVERSION_CHECKS.get(kind, ("legacy_encoding", f"{kind} text converted"))
+        listed = ", ".join(f"{c['column']}{c['row']} '{c['before'][:30]}' -> '{c['after'][:30]}'" for c in cells[:shown])
+        more = f" and {len(cells) - shown} more" if len(cells) > shown else ""
+        findings.append({"severity": "info", "check": check, "unit_code": unit_code, "line_code": "",
+                         "source_file": table.file, "source_sheet": table.sheet, "source_row": cells[0]["row"],
+                         "message": f"{what} in {len(cells)} cell(s): {listed}{more}"})
+    return findings
 
 
 def _gather_csv(t: int, table: RawTable, units: Units, catalog: Catalog, acc: _Period, errors: list) -> None:
@@ -335,7 +356,8 @@ def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: 
     rows = pd.DataFrame(acc.rows).astype({"t": "int64", "pos": "int64", "source_row": "int64"})
     cells = pd.DataFrame(acc.cells).astype({"t": "int64", "pos": "int64", "dong_per_unit": "int64"})
     if not len(rows):
-        return Cleaned(finalize(empty_tidy(), catalog), _empty(CHECK_COLUMNS), _empty(RATE_COLUMNS), errors)
+        return Cleaned(finalize(empty_tidy(), catalog), _empty(CHECK_COLUMNS), _empty(RATE_COLUMNS), errors,
+                       acc.findings)
     counted = rows["kind"].isin(["data", "subtotal", "total"]).to_numpy()
 
     # Quantities: NaN when no planned quantity is given; then a blank done quantity is NaN too,
@@ -378,7 +400,7 @@ def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: 
     })
     if len(tidy):
         errors += duplicate_errors(tidy[tidy["unit_code"] != ""])
-    return Cleaned(finalize(tidy, catalog), checks, rates, errors)
+    return Cleaned(finalize(tidy, catalog), checks, rates, errors, acc.findings)
 
 
 def _row_totals(rows: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:

@@ -63,6 +63,7 @@ class RawTable:
     dong_per_unit: int | dict[str, int] = DEFAULT_DONG_PER_UNIT
     unit_hints: list[str] = field(default_factory=list)  # sheet name, then title cells
     rate_is_fraction: pd.Series | None = None  # rate cells with a percent number format
+    conversions: list[dict] = field(default_factory=list)  # legacy-encoded cells turned into Unicode
 
 
 # --- vocabularies --------------------------------------------------------------------------------
@@ -133,8 +134,11 @@ def report_files(folder: Path) -> list[Path]:
 
 def read_file(path: Path, raw_root: Path) -> tuple[list[RawTable], list[InputError]]:
     """All report tables of one file, and the errors that stopped any of them from being read."""
+    from . import limits
+
     display = path.relative_to(raw_root).as_posix()
     try:
+        limits.check_raw_file(path, raw_root)
         if path.suffix.lower() == ".csv":
             return [read_csv(path, display)], []
         return read_workbook(path, display)
@@ -146,12 +150,9 @@ def read_file(path: Path, raw_root: Path) -> tuple[list[RawTable], list[InputErr
 def _open_workbook(path: Path, display: str):
     import openpyxl  # imported here: CSV-only runs do not pay for it
 
-    try:
-        from . import limits
-    except ImportError:  # pragma: no cover - limits arrive with the robustness stage
-        limits = None
-    if limits is not None:
-        limits.check_xlsx(path, display)
+    from . import limits
+
+    limits.check_xlsx(path, display)
     try:
         return openpyxl.load_workbook(path, data_only=True)
     except zipfile.BadZipFile:
@@ -163,15 +164,20 @@ def _open_workbook(path: Path, display: str):
 
 
 def read_workbook(path: Path, display: str) -> tuple[list[RawTable], list[InputError]]:
+    from . import formulas
+
     workbook = _open_workbook(path, display)
-    formulas = None
+    legacy_fonts = _uses_legacy_fonts(workbook)
+    # Formulas without a stored value (files written by a script, never opened in Excel) are
+    # computed from a second, formula-reading load; most files never need it.
+    formula_book = _formula_workbook(path, display) if formulas.needs_formulas(path) else None
     tables, errors = [], []
     for sheet in workbook.worksheets:
         if sheet.sheet_state != "visible" and not _looks_like_report(sheet):
             log.info("%s: skipped hidden sheet '%s'", display, sheet.title)
             continue
         try:
-            table = read_sheet(sheet, display)
+            table = read_sheet(sheet, display, legacy_fonts=legacy_fonts)
         except InputError as error:
             errors.append(error)
             continue
@@ -179,15 +185,21 @@ def read_workbook(path: Path, display: str) -> tuple[list[RawTable], list[InputE
             log.info("%s: sheet '%s' has no header row (STT, Nội dung): not a report sheet, skipped",
                      display, sheet.title)
             continue
-        if _has_missing_formula_values(table):
-            formulas = formulas or _formula_workbook(path, display)
-            try:
-                _fill_formula_values(table, formulas[sheet.title], display)
-            except InputError as error:
-                errors.append(error)
+        if formula_book is not None:
+            problems = formulas.fill_table(table, formula_book[sheet.title])
+            if problems:
+                errors.extend(problems)
                 continue
         tables.append(table)
     return tables, errors
+
+
+def _uses_legacy_fonts(workbook) -> bool:
+    """Whether any cell style of the workbook uses a TCVN3 (".Vn…") or VNI ("VNI-…") font."""
+    from . import legacy
+
+    fonts = getattr(workbook, "_fonts", [])
+    return any(legacy.font_encoding(getattr(font, "name", None)) for font in fonts)
 
 
 def _looks_like_report(sheet) -> bool:
@@ -225,11 +237,11 @@ def _is_column_number_row(values: tuple) -> bool:
     return leading[:2] == [1, 2] or all(t.startswith("(") for t in texts)
 
 
-def read_sheet(sheet, display: str) -> RawTable | None:
+def read_sheet(sheet, display: str, *, legacy_fonts: bool = False) -> RawTable | None:
     """One report sheet, or None when the sheet has no header row (instructions, empty)."""
     from openpyxl.utils import get_column_letter
 
-    grid = _grid(sheet)
+    grid, conversions = _converted_grid(sheet, legacy_fonts)
     top = _find_header(grid)
     if top is None:
         return None
@@ -295,9 +307,8 @@ def read_sheet(sheet, display: str) -> RawTable | None:
     table = RawTable(
         kind="workbook", file=display, sheet=sheet.title, rows=frame, columns=columns,
         dong_per_unit=dong_per_unit, unit_hints=[sheet.title, *_title_texts(grid, top)],
-        rate_is_fraction=rate_is_fraction,
+        rate_is_fraction=rate_is_fraction, conversions=conversions,
     )
-    _convert_legacy_text(sheet, table)
     return table
 
 
@@ -396,28 +407,61 @@ def _money_unit(grid: list[tuple], top: int, display: str, sheet: str) -> int:
     return DEFAULT_DONG_PER_UNIT
 
 
-def _convert_legacy_text(sheet, table: RawTable) -> None:
-    """Hook for legacy Vietnamese fonts (TCVN3, VNI); see :mod:`mtqg_analysis.legacy`."""
-    try:
-        from . import legacy
-    except ImportError:
-        return
-    if hasattr(legacy, "convert_table"):
-        legacy.convert_table(sheet, table)
+# Text that may be UTF-8 read as Windows-1252: a UTF-8 lead byte of a Vietnamese letter (Ã Ä Å Æ
+# Ì Í á) followed by a continuation byte as Windows-1252 shows it.
+_MOJIBAKE_HINT = re.compile("[ÃÄÅÆÌÍá][\x80-\xbf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]")
 
 
-def _has_missing_formula_values(table: RawTable) -> bool:
-    return False
+def _converted_grid(sheet, legacy_fonts: bool) -> tuple[list[tuple], list[dict]]:
+    """The sheet's values row by row, legacy text turned into Unicode (domain notes §5.3).
+
+    Cells in a TCVN3 or VNI font are converted by their font (so a header typed in ".VnTime" is
+    found like any other); UTF-8 mojibake is repaired in any font. Each conversion is recorded
+    for quality.csv.
+    """
+    from openpyxl.utils import get_column_letter
+
+    from . import legacy
+
+    conversions: list[dict] = []
+    if legacy_fonts:
+        grid = []
+        for cells in sheet.iter_rows():
+            values = []
+            for cell in cells:
+                value = getattr(cell, "value", None)
+                if isinstance(value, str) and value:
+                    new, kind = legacy.cell_text(cell)
+                    if kind is not None and new != value:
+                        conversions.append({"row": cell.row, "column": get_column_letter(cell.column),
+                                            "kind": kind, "before": value, "after": new})
+                        value = new
+                values.append(value)
+            grid.append(tuple(values))
+        return grid, conversions
+    grid = _grid(sheet)
+    for r, row in enumerate(grid):
+        if not any(isinstance(v, str) and _MOJIBAKE_HINT.search(v) for v in row):
+            continue
+        values = list(row)
+        for c, value in enumerate(values):
+            if isinstance(value, str) and _MOJIBAKE_HINT.search(value):
+                new, repaired = legacy.repair_mojibake(value)
+                if repaired:
+                    conversions.append({"row": r + 1, "column": get_column_letter(c + 1),
+                                        "kind": "mojibake", "before": value, "after": new})
+                    values[c] = new
+        grid[r] = tuple(values)
+    return grid, conversions
 
 
 def _formula_workbook(path: Path, display: str):
     import openpyxl
 
-    return openpyxl.load_workbook(path, data_only=False)
-
-
-def _fill_formula_values(table: RawTable, sheet, display: str) -> None:
-    return None
+    try:
+        return openpyxl.load_workbook(path, data_only=False)
+    except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as exc:  # loaded once already
+        raise InputError(f"the workbook's formulas cannot be read ({type(exc).__name__})", display) from None
 
 
 # --- tidy CSV (spec §3.2) --------------------------------------------------------------------------
