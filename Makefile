@@ -18,6 +18,7 @@ venv: $(STAMP)
 
 report: $(STAMP)
 	$(BIN)/mtqg clean --period $(PERIOD)
+	$(BIN)/mtqg report --period $(PERIOD)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
