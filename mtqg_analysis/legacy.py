@@ -215,17 +215,33 @@ def repair_mojibake(text: str) -> tuple[str, bool]:
     return fixed, True
 
 
+# --- Excel's escapes --------------------------------------------------------------------------------
+_OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_ooxml(text: str) -> str:
+    """Excel stores characters that XML cannot hold (control characters) as ``_xHHHH_``;
+    openpyxl hands them over as written. Turn them back into the characters (which
+    :func:`mtqg_analysis.text.normalize` then removes)."""
+    if "_x" not in text:
+        return text
+    return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
+
+
 # --- workbooks -----------------------------------------------------------------------------------
 def cell_text(cell) -> tuple[object, str | None]:
     """The value of an openpyxl cell with legacy-font text converted, and the encoding converted."""
     value = cell.value
     if not isinstance(value, str) or not value:
         return value, None
+    text = unescape_ooxml(value)
     font = cell.font
-    new, kind = convert_cell_text(value, font.name if font is not None else None)
+    new, kind = convert_cell_text(text, font.name if font is not None else None)
     if kind is None:
-        new, repaired = repair_mojibake(value)
+        new, repaired = repair_mojibake(text)
         kind = "mojibake" if repaired else None
+    if kind is None and text != value:
+        new, kind = text, "escape"
     return new, kind
 
 
@@ -262,8 +278,11 @@ def convert_table(sheet, table) -> int:
             if col_index is not None:
                 new, kind = cell_text(sheet.cell(row=int(row), column=col_index))
             else:
-                new, repaired = repair_mojibake(value)
-                kind = "mojibake" if repaired else None
+                new = unescape_ooxml(value)
+                kind = "escape" if new != value else None
+                if kind is None:
+                    new, repaired = repair_mojibake(value)
+                    kind = "mojibake" if repaired else None
             if kind is not None and new != value:
                 values[i] = new
                 changed += 1

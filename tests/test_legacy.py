@@ -281,3 +281,16 @@ def test_convert_table_in_place(tmp_path):
     assert legacy.convert_table(sheet, table) == 2
     assert table.rows["label"].tolist() == ["Hỗ trợ nhà ở", "Hỗ trợ đất ở"]
     assert table.rows["note"].tolist() == ["Ghi chú", None]
+
+
+def test_excel_escapes_of_control_characters_are_undone():
+    assert legacy.unescape_ooxml("Hỗ trợ_x0007_ nhà ở_x001B_") == "Hỗ trợ\x07 nhà ở\x1b"
+    assert legacy.unescape_ooxml("no escapes") == "no escapes"
+
+
+def test_escaped_control_characters_in_a_workbook(tmp_path):
+    path = tmp_path / "ctrl.xlsx"
+    write_workbook(path, [("A1", "Hỗ trợ nhà ở_x0007_", None), ("A2", "Hç trî_x0008_", ".VnTime")])
+    sheet = openpyxl.load_workbook(path).active
+    assert legacy.cell_text(sheet["A1"]) == ("Hỗ trợ nhà ở\x07", "escape")
+    assert legacy.cell_text(sheet["A2"]) == ("Hỗ trợ\x08", "tcvn3")
