@@ -279,7 +279,7 @@ class Plan:
 
 
 def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, reports_dir: Path, lang: str,
-         force: bool, notebooks: Path | None = None) -> Plan:
+         notebooks: Path | None = None) -> Plan:
     """Validate everything and list the renders. Builds each period's processed table first (in
     this process, so that parallel notebooks only read it); a period whose raw data has errors
     becomes an error line and the other periods go on."""
@@ -322,9 +322,6 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
             jobs.append(Job(period, code, str(notebooks / "unit_scorecard.ipynb"), str(out_dir), params,
                             f"{units.name(code)}, {label(period, lang)}", lang,
                             dict(base, notebook=notebook_hash["unit_scorecard"], parameters=params)))
-    if force:
-        for job in jobs:
-            job.fingerprint = dict(job.fingerprint, forced=time.time())
     return Plan(jobs, errors)
 
 
@@ -434,7 +431,7 @@ def _run_report(args) -> int:
         raise ParameterError("--jobs must be at least 1")
     periods = _periods_from_args(args)
     notebooks = Path(args.notebooks_dir) if args.notebooks_dir else None
-    planned = plan(periods, args.units, args.data_dir, args.reports_dir, lang, args.force, notebooks)
+    planned = plan(periods, args.units, args.data_dir, args.reports_dir, lang, notebooks)
     for error in planned.errors:
         print(f"mtqg report: {error}", file=sys.stderr)
     todo = [job for job in planned.jobs if args.force or not is_current(job)]

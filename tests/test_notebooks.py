@@ -204,7 +204,10 @@ def test_a_failing_notebook_keeps_the_old_html_and_names_the_cell(rendered, tmp_
     assert html.read_bytes() == old
     failed = rendered["reports"] / "2024-06" / "report.failed.ipynb"
     assert failed.exists()
-    # the fingerprint still describes the old HTML: a normal run skips, it does not re-render
+    # the fingerprint still describes the old HTML: a normal run (not forced) skips it
+    again = mtqg("report", "--period", "2024-06", "--data-dir", str(rendered["data"]),
+                 "--reports-dir", str(rendered["reports"]))
+    assert again.returncode == 0 and "unchanged 2024-06 report" in again.stderr, again.stderr
     failed.unlink()
 
 

@@ -69,7 +69,7 @@ def test_the_command_refuses_bad_parameters_without_a_traceback(data, tmp_path, 
 
 
 def test_plan_passes_strings_and_lists_one_job_per_report(data, tmp_path):
-    planned = runner.plan(["2024-06"], ["all"], data, tmp_path, "vi", force=False)
+    planned = runner.plan(["2024-06"], ["all"], data, tmp_path, "vi")
     assert planned.errors == []
     stems = [job.stem for job in planned.jobs]
     assert stems[0] == "report" and len(stems) == 16 and "01975" in stems and "063" in stems
@@ -85,24 +85,22 @@ def test_a_period_with_bad_raw_data_is_an_error_line_and_the_others_go_on(data, 
     shutil.copytree(data / "raw", bad / "raw")
     (bad / "raw" / "2024-09" / "broken.csv").write_text("unit,line,plan_amount,disbursed_amount\nXã Nowhere,DA8,1,1\n",
                                                         encoding="utf-8")
-    planned = runner.plan(["2024-06", "2024-09"], None, bad, tmp_path / "reports", "vi", force=False)
+    planned = runner.plan(["2024-06", "2024-09"], None, bad, tmp_path / "reports", "vi")
     assert [job.period for job in planned.jobs] == ["2024-06"]
     assert len(planned.errors) == 1 and planned.errors[0].startswith("2024-09:")
 
 
 def test_unchanged_inputs_mean_a_current_render(data, tmp_path):
-    job = runner.plan(["2024-06"], None, data, tmp_path, "vi", force=False).jobs[0]
+    job = runner.plan(["2024-06"], None, data, tmp_path, "vi").jobs[0]
     assert not runner.is_current(job)
     Path(job.out_dir).mkdir(parents=True)
     job.html_path.write_text("<html></html>", encoding="utf-8")
     (Path(job.out_dir) / "report.fingerprint.json").write_text(json.dumps({"inputs": job.fingerprint}), encoding="utf-8")
     assert runner.is_current(job)
-    again = runner.plan(["2024-06"], None, data, tmp_path, "vi", force=False).jobs[0]
+    again = runner.plan(["2024-06"], None, data, tmp_path, "vi").jobs[0]
     assert runner.is_current(again)
-    english = runner.plan(["2024-06"], None, data, tmp_path, "en", force=False).jobs[0]
+    english = runner.plan(["2024-06"], None, data, tmp_path, "en").jobs[0]
     assert not runner.is_current(english)
-    forced = runner.plan(["2024-06"], None, data, tmp_path, "vi", force=True).jobs[0]
-    assert not runner.is_current(forced)
 
 
 def test_a_changed_raw_file_changes_the_fingerprint(data, tmp_path):
