@@ -372,7 +372,8 @@ def _column_roles(paths: dict[int, list[str]], letter_of) -> dict[str, Column]:
             put("note", c, path)
         elif _has("plan_group", top) or _has("done_group", top):
             side = "plan" if _has("plan_group", top) else "done"
-            if any(_has("qty", t) for t in subs):
+            # In a one-row header the group and the quantity share a cell ("KL kế hoạch").
+            if any(_has("qty", t) for t in (subs or [top])):
                 put(f"{side}_qty", c, path)
             else:
                 capital, budget = _split_of(subs)
