@@ -258,11 +258,20 @@ def read_sheet(sheet, display: str, *, legacy_fonts: bool = False) -> RawTable |
         row = grid[r]
         return normalize(row[c]) if c < len(row) else ""
 
+    texts = [[header_text(r, c) for c in range(width)] for r in range(top, top + depth)]
+    # A group heading typed over its first column only, without merging ("Kế hoạch" above
+    # "Khối lượng | Tổng số"), covers the next columns that have a sub-heading and none of their own.
+    for level in range(depth - 1):
+        above, below = texts[level], texts[level + 1]
+        for c in range(1, width):
+            if not above[c] and below[c] and above[c - 1] and below[c - 1]:
+                above[c] = above[c - 1]
+
     paths: dict[int, list[str]] = {}
     for c in range(width):
         path: list[str] = []
-        for r in range(top, top + depth):
-            text = header_text(r, c)
+        for level in range(depth):
+            text = texts[level][c]
             if text and (not path or path[-1] != text):
                 path.append(text)
         if path:
