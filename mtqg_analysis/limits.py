@@ -124,6 +124,8 @@ def check_xlsx(path: str | Path, display_name: str) -> None:
             _check_xml(archive, display_name)
             _check_sheets(archive, display_name)
             _check_ratio(archive, display_name)
+            if archive.testzip() is not None:  # every part unpacks and matches its checksum
+                raise zipfile.BadZipFile
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
             raise InputError("the workbook is damaged (a part of it cannot be unpacked); ask the commune "
                              "to send it again, or open it in Excel, let Excel repair it, and save it",

@@ -50,10 +50,24 @@ def test_truncated(tmp_path):
     assert "damaged" in refused(path).message
 
 
-def test_corrupt_member(tmp_path):
+@pytest.mark.parametrize("member", ["xl/worksheets/sheet1.xml", "xl/styles.xml",
+                                    "xl/workbook.xml", "docProps/core.xml"])
+def test_corrupt_member(tmp_path, member):
+    # Found by the fuzzer: a damaged styles part made openpyxl raise zlib.error.
     path = tmp_path / "xa.xlsx"
-    path.write_bytes(corpus._corrupt(corpus.good_workbook_bytes()))
+    path.write_bytes(corpus._corrupt(corpus.good_workbook_bytes(), member))
     assert "damaged" in refused(path).message
+
+
+def test_one_damaged_byte_of_the_sample_workbook(tmp_path):
+    sample = next((corpus.REPO / "data" / "raw" / "2024-06").glob("*.xlsx")).read_bytes()
+    for cut in (2097, len(sample) // 3, len(sample) // 2):
+        path = tmp_path / "xa.xlsx"
+        path.write_bytes(sample[:cut] + bytes([sample[cut] ^ 0xFF]) + sample[cut + 1:])
+        try:
+            limits.check_xlsx(path, "xa.xlsx")
+        except InputError as error:
+            assert "damaged" in error.message or "not" in error.message
 
 
 @pytest.mark.parametrize("data, words", [

@@ -269,10 +269,10 @@ def _truncate(data: bytes) -> bytes:
     return data[: len(data) // 2]
 
 
-def _corrupt(data: bytes) -> bytes:
-    """Overwrite the compressed bytes of the first worksheet with junk; the directory stays intact."""
+def _corrupt(data: bytes, member: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """Overwrite the compressed bytes of ``member`` with junk; the zip directory stays intact."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        info = archive.getinfo("xl/worksheets/sheet1.xml")
+        info = archive.getinfo(member)
     start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     junk = bytes((i * 97 + 13) % 256 for i in range(min(info.compress_size, 400)))
     return data[:start] + junk + data[start + len(junk):]
