@@ -20,6 +20,7 @@ from .atomic import atomic_path
 from .catalog import load_catalog
 from .clean import TIDY_COLUMNS, clean_tables, empty_tidy
 from .errors import InputError, InputErrors
+from .locking import DEFAULT_WAIT_SECONDS, period_lock
 from .periods import Period, is_period, parse_period, previous_in_year
 from .read import period_folder, read_period, report_files
 from .units import load_units
@@ -102,14 +103,20 @@ def protect_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def build_period(period, data_dir=None) -> BuildResult:
+def build_period(period, data_dir=None, *, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> BuildResult:
     """Read, clean and validate a period's raw reports and write its processed files.
 
     Raises :class:`InputErrors` with every problem found; then nothing is written and the
-    previous outputs stay as they were.
+    previous outputs stay as they were. Runs on the same period take turns (a lock beside the
+    period's folder): a second run waits up to ``wait_seconds``, then raises ``BusyError``.
     """
     period = parse_period(period)
     data_dir = _data_dir(data_dir)
+    with period_lock(processed_dir(period, data_dir), wait_seconds=wait_seconds):
+        return _build(period, data_dir)
+
+
+def _build(period: Period, data_dir: Path) -> BuildResult:
     raw = data_dir / "raw"
     units = load_units(raw / "units.csv") if (raw / "units.csv").exists() else load_units()
     catalog = load_catalog()
