@@ -61,7 +61,7 @@ def parse_number(value, *, allow_percent: bool = False) -> float | None:
             raise NotANumber(str(value))
         return number
     text = normalize(value)
-    if text == "" or text in DASHES:
+    if text == "" or re.fullmatch(_DASH_PATTERN, text):  # as parse_numbers: "-", "–", "--", "-–" ...
         return None
     match = _NUMBER.match(text)
     if not match or (match["pct"] and not allow_percent):
