@@ -1,0 +1,94 @@
+"""The worked examples of the spec through the real ``mtqg clean``.
+
+- ``../shared/spec/examples`` with the shared checker ``../shared/tools/check_conformance.py``:
+  the shared folder is a sibling of the repository; in CI it must be there (the test fails
+  without it), on a laptop without it the test is skipped.
+- The repository's own copy, ``tests/fixtures/spec-examples``, with the same checker where it
+  is available, and always with the comparison below (unit and line totals against
+  ``expected.csv``, the finding of ``expected_quality.json``), so the repository stands alone.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CHECKER = SHARED / "tools" / "check_conformance.py"
+OWN_CASES = REPO / "tests" / "fixtures" / "spec-examples"
+
+
+def mtqg_cli() -> str:
+    script = Path(sys.executable).with_name("mtqg")
+    assert script.exists(), f"the mtqg command is not installed next to {sys.executable}"
+    return str(script)
+
+
+def require_shared() -> None:
+    if not CHECKER.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"the shared spec folder is missing ({SHARED}); CI must check out ../shared")
+        pytest.skip("../shared is not checked out next to the repository (allowed outside CI only)")
+
+
+def run_checker(cases: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(CHECKER), str(cases), "--cli", mtqg_cli()],
+                          capture_output=True, text=True, timeout=900, cwd=REPO)
+
+
+def test_shared_spec_examples_conform():
+    require_shared()
+    run = run_checker(SHARED / "spec" / "examples")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "conformance: 4/4 cases pass" in run.stdout
+
+
+def test_repository_copy_of_the_spec_examples_conforms_to_the_shared_checker():
+    require_shared()
+    run = run_checker(OWN_CASES)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "conformance: 4/4 cases pass" in run.stdout
+
+
+def totals(frame: pd.DataFrame) -> dict:
+    """(unit, line) -> plan đồng, disbursed đồng, plan qty, done qty (NaN when none reported)."""
+    frame = frame.astype({"unit_code": str, "line_code": str})
+    out = {}
+    for key, group in frame.groupby(["unit_code", "line_code"]):
+        out[key] = (int(group["plan_vnd"].sum()), int(group["disbursed_vnd"].sum()),
+                    group["plan_qty"].astype(float).sum(min_count=1), group["done_qty"].astype(float).sum(min_count=1))
+    return out
+
+
+def same(a: tuple, b: tuple) -> bool:
+    return a[:2] == b[:2] and all((math.isnan(x) and math.isnan(y)) or abs(x - y) < 1e-6 for x, y in zip(a[2:], b[2:]))
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in OWN_CASES.iterdir() if (p / "raw").is_dir()))
+def test_repository_copy_of_the_spec_examples_gives_the_expected_rows(case, tmp_path):
+    folder = OWN_CASES / case
+    data = tmp_path / "data"
+    shutil.copytree(folder / "raw", data / "raw")
+    period = next(p.name for p in (data / "raw").iterdir() if p.is_dir())
+    run = subprocess.run([mtqg_cli(), "clean", "--period", period, "--data-dir", str(data)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    got = totals(pd.read_csv(data / "processed" / period / "funding.csv", dtype={"unit_code": str}))
+    expected = totals(pd.read_csv(folder / "expected.csv", dtype={"unit_code": str}))
+    assert set(got) == set(expected)
+    differ = {k: (got[k], expected[k]) for k in expected if not same(got[k], expected[k])}
+    assert not differ
+    want = folder / "expected_quality.json"
+    if want.exists():
+        rule = json.loads(want.read_text(encoding="utf-8"))
+        quality = pd.read_csv(data / "processed" / period / "quality.csv", dtype=str, keep_default_na=False)
+        text = (quality["check"] + " " + quality["message"]).str.casefold()
+        assert text.str.contains(rule["check_contains"], regex=False).sum() >= rule["min_findings"]
