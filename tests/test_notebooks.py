@@ -259,3 +259,24 @@ def test_fingerprint_records_hashes_of_the_inputs(rendered):
     assert set(inputs) >= {"inputs", "notebook", "package", "parameters"}
     assert inputs["parameters"]["period"] == "2024-06"
     assert all(len(h) == 64 for h in inputs["inputs"].values())
+
+
+def test_the_kernel_is_this_interpreter_even_when_a_python3_kernelspec_points_elsewhere(tmp_path, monkeypatch):
+    from mtqg_analysis.runner import Job, render
+
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({"argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f",
+                                                           "{connection_file}"], "display_name": "elsewhere",
+                                                  "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "x", "language": "python"}})
+    params = nbformat.v4.new_code_cell('period: str = "2024-06"  # reporting period')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("import sys\nprint(sys.executable)")]
+    nbformat.write(nb, tmp_path / "which.ipynb")
+    outcome = render(Job("2024-06", "which", str(tmp_path / "which.ipynb"), str(tmp_path / "out"),
+                         {"period": "2024-06"}, "which", "vi"))
+    assert outcome.status == "rendered", outcome.message
+    executed = nbformat.read(tmp_path / "out" / "which.ipynb", as_version=4)
+    assert executed.cells[-1].outputs[0]["text"].strip() == sys.executable
