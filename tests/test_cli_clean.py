@@ -1,0 +1,143 @@
+"""``mtqg clean`` and the processed table (spec §4): columns, dtypes, provenance, parquet and
+CSV alike, rounding to the đồng, and ``load_period`` rebuilding only when a raw file changed."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mtqg_analysis.store import load_period, processed_dir
+from workbook_builder import PERIOD, Sheet, first_data_row
+
+COLUMNS = ["period", "unit_code", "unit_name", "line_code", "capital_type", "budget_source", "measure_unit",
+           "plan_qty", "done_qty", "plan_vnd", "disbursed_vnd", "source_file", "source_sheet", "source_row", "note"]
+HOUSING = ("1", "Nội dung số 02: Hỗ trợ nhà ở", "nhà", 7, "337,59", 3, "100", None, "đã xong")
+LAND = ("2", "Nội dung số 01: Hỗ trợ đất ở", "hộ", 4, "62,41", 1, "50", None, None)
+PROJECT_8 = ("II", "Dự án 8", None, None, "120", None, "30", None, None)
+
+
+def clean(mtqg, data_dir, period=PERIOD):
+    run = mtqg("clean", "--period", period, "--data-dir", data_dir)
+    assert run.code == 0, run.stderr
+    return run
+
+
+def test_clean_writes_parquet_csv_and_quality(data_dir, make_workbook, mtqg):
+    make_workbook("a.xlsx", Sheet(rows=[HOUSING, LAND]))
+    run = clean(mtqg, data_dir)
+    out = data_dir / "processed" / PERIOD
+    assert {p.name for p in out.iterdir()} >= {"funding.parquet", "funding.csv", "quality.csv"}
+    assert "2 rows" in run.stdout
+    assert "Traceback" not in run.stderr
+
+
+def test_processed_table_columns_order_and_dtypes(data_dir, make_workbook, mtqg):
+    make_workbook("a.xlsx", Sheet(rows=[HOUSING, LAND, PROJECT_8]))
+    clean(mtqg, data_dir)
+    parquet = pd.read_parquet(data_dir / "processed" / PERIOD / "funding.parquet")
+    assert list(parquet.columns) == COLUMNS
+    strings = [c for c in COLUMNS if c not in ("plan_qty", "done_qty", "plan_vnd", "disbursed_vnd", "source_row")]
+    for column in strings:
+        assert pd.api.types.is_string_dtype(parquet[column]), column
+    assert parquet["plan_qty"].dtype == "float64" and parquet["done_qty"].dtype == "float64"
+    assert parquet["plan_vnd"].dtype == "int64" and parquet["disbursed_vnd"].dtype == "int64"
+    assert pd.api.types.is_integer_dtype(parquet["source_row"])
+    assert set(parquet["period"]) == {"2024-09"}
+    assert set(parquet["capital_type"]) == {""} and set(parquet["budget_source"]) == {""}
+    tidy = load_period(PERIOD, data_dir, rebuild="never")
+    assert list(tidy.columns) == COLUMNS
+    assert tidy["plan_vnd"].dtype == np.int64
+
+
+def test_provenance_names_file_relative_to_raw_sheet_and_1_based_row(data_dir, make_workbook, mtqg):
+    sheet = Sheet(rows=[HOUSING, LAND], name="Xã Tân Tú")
+    make_workbook("xa/tan-tu.xlsx", sheet)
+    clean(mtqg, data_dir)
+    tidy = load_period(PERIOD, data_dir, rebuild="never").set_index("line_code")
+    first = first_data_row(sheet)
+    assert tidy.loc["DA1.ND2", ["source_file", "source_sheet", "source_row"]].tolist() == [
+        "2024-09/xa/tan-tu.xlsx", "Xã Tân Tú", first]
+    assert tidy.loc["DA1.ND1", "source_row"] == first + 1
+    assert tidy.loc["DA1.ND2", ["unit_code", "unit_name", "note"]].tolist() == ["01993", "Xã Tân Tú", "đã xong"]
+
+
+def test_parquet_and_csv_have_the_same_rows(data_dir, make_workbook, mtqg):
+    make_workbook("a.xlsx", Sheet(rows=[HOUSING, LAND, PROJECT_8]), Sheet(rows=[LAND], name="Lục Bình"))
+    clean(mtqg, data_dir)
+    out = data_dir / "processed" / PERIOD
+    parquet = pd.read_parquet(out / "funding.parquet")
+    csv = pd.read_csv(out / "funding.csv", encoding="utf-8", dtype={c: str for c in COLUMNS if c not in (
+        "plan_qty", "done_qty", "plan_vnd", "disbursed_vnd", "source_row")}, keep_default_na=False,
+        na_values={"plan_qty": [""], "done_qty": [""]})
+    assert list(csv.columns) == COLUMNS
+    assert len(csv) == len(parquet) == 4
+    for column in COLUMNS:
+        left, right = parquet[column].tolist(), csv[column].tolist()
+        if column in ("plan_qty", "done_qty"):
+            assert np.allclose(left, right, equal_nan=True), column
+        else:
+            assert [str(v) for v in left] == [str(v) for v in right], column
+
+
+@pytest.mark.parametrize("unit_line, text, dong", [
+    ("Đơn vị tính: triệu đồng", "0,0000005", 1), ("Đơn vị tính: triệu đồng", "1,0000005", 1_000_001),
+    ("Đơn vị tính: triệu đồng", "1,0000004", 1_000_000), ("Đơn vị tính: đồng", "2,5", 3),
+    ("Đơn vị tính: nghìn đồng", "0,0005", 1), ("Đơn vị tính: nghìn đồng", "1,2345", 1_235),
+])
+def test_amounts_round_half_away_from_zero_to_the_dong(data_dir, make_workbook, mtqg, unit_line, text, dong):
+    make_workbook("a.xlsx", Sheet(rows=[("1", "Nội dung số 02: Hỗ trợ nhà ở", "nhà", 7, text, 3, text, None, None)],
+                                  money_unit=unit_line))
+    clean(mtqg, data_dir)
+    tidy = load_period(PERIOD, data_dir, rebuild="never")
+    assert tidy["plan_vnd"].tolist() == [dong] and tidy["disbursed_vnd"].tolist() == [dong]
+
+
+def test_period_alias_on_the_command_line_writes_the_canonical_folder(data_dir, make_workbook, mtqg):
+    make_workbook("a.xlsx", Sheet(rows=[HOUSING]))
+    clean(mtqg, data_dir, period="2024-9M")
+    assert (data_dir / "processed" / "2024-09" / "funding.parquet").exists()
+
+
+def test_load_period_builds_when_nothing_is_processed(data_dir, make_workbook):
+    make_workbook("a.xlsx", Sheet(rows=[HOUSING]))
+    tidy = load_period(PERIOD, data_dir)
+    assert tidy["line_code"].tolist() == ["DA1.ND2"]
+    assert (processed_dir(PERIOD, data_dir) / "funding.parquet").exists()
+
+
+def test_load_period_does_not_rebuild_when_raw_files_are_unchanged(data_dir, make_workbook):
+    make_workbook("a.xlsx", Sheet(rows=[HOUSING]))
+    load_period(PERIOD, data_dir)
+    parquet = processed_dir(PERIOD, data_dir) / "funding.parquet"
+    os.utime(parquet, ns=(1_000_000_000, 1_000_000_000))  # a marker: a rebuild would replace the file
+    load_period(PERIOD, data_dir)
+    assert parquet.stat().st_mtime_ns == 1_000_000_000
+
+
+def test_load_period_rebuilds_when_a_raw_file_is_touched(data_dir, make_workbook):
+    path = make_workbook("a.xlsx", Sheet(rows=[HOUSING]))
+    load_period(PERIOD, data_dir)
+    parquet = processed_dir(PERIOD, data_dir) / "funding.parquet"
+    os.utime(parquet, ns=(1_000_000_000, 1_000_000_000))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    load_period(PERIOD, data_dir)
+    assert parquet.stat().st_mtime_ns != 1_000_000_000
+
+
+def test_load_period_rebuilds_when_a_raw_file_changes(data_dir, make_workbook):
+    make_workbook("a.xlsx", Sheet(rows=[HOUSING]))
+    assert load_period(PERIOD, data_dir)["plan_vnd"].tolist() == [337_590_000]
+    make_workbook("a.xlsx", Sheet(rows=[("1", "Nội dung số 02: Hỗ trợ nhà ở", "nhà", 7, "400", 3, "100", None, None)]))
+    assert load_period(PERIOD, data_dir)["plan_vnd"].tolist() == [400_000_000]
+
+
+def test_load_period_rebuilds_when_a_raw_file_is_added_or_removed(data_dir, make_workbook):
+    make_workbook("a.xlsx", Sheet(rows=[HOUSING]))
+    load_period(PERIOD, data_dir)
+    extra = make_workbook("b.xlsx", Sheet(rows=[HOUSING], name="Lục Bình"))
+    assert sorted(load_period(PERIOD, data_dir)["unit_code"]) == ["01990", "01993"]
+    extra.unlink()
+    assert load_period(PERIOD, data_dir)["unit_code"].tolist() == ["01993"]
