@@ -20,6 +20,7 @@ def atomic_path(destination: str | Path) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared files
     try:
         yield tmp_path
         with open(tmp_path, "rb+") as handle:
@@ -28,6 +29,21 @@ def atomic_path(destination: str | Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def remove_leftovers(folder: str | Path) -> list[Path]:
+    """Delete temporary files a killed run left in ``folder`` (call it while holding the lock)."""
+    removed = []
+    for leftover in Path(folder).glob(".*.tmp"):
+        leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+    return removed
 
 
 def write_bytes(destination: str | Path, data: bytes) -> None:

@@ -51,6 +51,9 @@ TIDY_COLUMNS = {
 KEY = ["unit_code", "line_code", "capital_type", "budget_source"]
 SPLIT_ORDER = {"": 0, "dtpt": 1, "sn": 2, "nstw": 1, "nsdp": 2}
 BLANKS = {"", "-", "–", "—"}
+# No line of one commune reaches a million tỷ đồng; above it a wrong money unit or a typo is far
+# likelier, and int64 đồng would overflow not much further up.
+MAX_VND = 10**18 // 1000
 
 # Checks handed to validate: one row per total/subtotal/"Tổng số" cell, and per stated rate.
 CHECK_COLUMNS = ["kind", "unit_code", "line_code", "source_file", "source_sheet", "source_row", "column",
@@ -384,7 +387,13 @@ def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: 
                              lambda text: f"'{text}' is not a number")
     errors += _number_errors(acc, cells, cells["raw"], (values < 0) & cell_counted, lambda i: cell_key[i],
                              lambda text: f"negative amount {text} (plan and disbursed amounts cannot be negative)")
-    cells["vnd"] = series_to_dong(values.where(~bad, 0).fillna(0), cells["dong_per_unit"])
+    too_large = (values.abs() * cells["dong_per_unit"]) > MAX_VND
+    limit = f"{MAX_VND // 10**9:,}".replace(",", ".")
+    errors += _number_errors(acc, cells, cells["raw"], too_large & cell_counted, lambda i: cell_key[i],
+                             lambda text: f"amount {text} is too large to be real (above {limit} tỷ đồng); "
+                                          "check the money unit and the cell")
+    usable = ~bad & ~too_large
+    cells["vnd"] = series_to_dong(values.where(usable, 0).fillna(0), cells["dong_per_unit"])
 
     tidy = _tidy_rows(rows, cells, plan_qty, done_qty, acc, period, units, catalog)
     totals = _row_totals(rows, cells)
@@ -433,7 +442,7 @@ def _tidy_rows(rows, cells, plan_qty, done_qty, acc, period, units, catalog) -> 
             if side not in totals:
                 totals[side] = 0
         split_sum = wide.groupby(["t", "pos"])[["plan", "done"]].sum()
-        joined = totals.join(split_sum, rsuffix="_split", how="left").fillna(0)
+        joined = totals.join(split_sum.add_suffix("_split"), how="left").fillna(0)
         unsplit = joined[((joined["plan_split"] + joined["done_split"]) == 0) & ((joined["plan"] + joined["done"]) > 0)]
         if len(unsplit):
             key = pd.MultiIndex.from_frame(wide[["t", "pos"]])

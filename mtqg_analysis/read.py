@@ -451,10 +451,12 @@ def _converted_grid(sheet, legacy_fonts: bool) -> tuple[list[tuple], list[dict]]
         return grid, conversions
     grid = _grid(sheet)
     for r, row in enumerate(grid):
-        if not any(isinstance(v, str) and _MOJIBAKE_HINT.search(v) for v in row):
+        if not any(isinstance(v, str) and ("_x" in v or _MOJIBAKE_HINT.search(v)) for v in row):
             continue
         values = list(row)
         for c, value in enumerate(values):
+            if isinstance(value, str) and "_x" in value:
+                value = values[c] = legacy.unescape_ooxml(value)  # Excel's _x0007_ escapes
             if isinstance(value, str) and _MOJIBAKE_HINT.search(value):
                 new, repaired = legacy.repair_mojibake(value)
                 if repaired:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .atomic import atomic_path
+from .atomic import atomic_path, remove_leftovers
 from .catalog import load_catalog
 from .clean import TIDY_COLUMNS, clean_tables, empty_tidy
 from .errors import InputError, InputErrors
@@ -154,6 +154,7 @@ def write_outputs(out_dir: Path, tidy: pd.DataFrame, findings: pd.DataFrame, man
     """All files of a period, each written to a temporary file first and renamed into place at
     the end, so that a crash leaves either the old or the new version of each file."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out_dir)  # from a run killed mid-write; the caller holds the period's lock
     with contextlib.ExitStack() as stack:
         parquet = stack.enter_context(atomic_path(out_dir / FUNDING_PARQUET))
         funding_csv = stack.enter_context(atomic_path(out_dir / FUNDING_CSV))
