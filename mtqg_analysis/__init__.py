@@ -10,6 +10,13 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-from .store import load_period  # noqa: E402  (re-exported for `from mtqg_analysis import load_period`)
-
 __all__ = ["__version__", "load_period"]
+
+
+def __getattr__(name: str):
+    # Imported on first use: `mtqg report` with nothing to render must not pay for pandas.
+    if name == "load_period":
+        from .store import load_period
+
+        return load_period
+    raise AttributeError(f"module 'mtqg_analysis' has no attribute {name!r}")
