@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Callable
 from xml.etree import ElementTree
 
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
 MAX_CELLS = 1_000_000  # cells one formula may read in all (ranges included)
 MAX_DEPTH = 50  # formulas referring to formulas referring to ...
 
@@ -49,21 +51,6 @@ _TOKEN = re.compile(r"""
     )""", re.VERBOSE)
 
 
-def _column_number(letters: str) -> int:
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + ord(char) - 64
-    return number
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _tokens(formula: str) -> list[tuple[str, object]]:
     body = formula[1:] if formula.startswith("=") else formula
     tokens, pos = [], 0
@@ -80,8 +67,8 @@ def _tokens(formula: str) -> list[tuple[str, object]]:
             sheet = match["sheet"]
             if sheet and sheet.startswith("'"):
                 sheet = sheet[1:-1].replace("''", "'")
-            first = (_column_number(match["col1"]), int(match["row1"]))
-            last = (_column_number(match["col2"]), int(match["row2"])) if match["col2"] else None
+            first = (column_index_from_string(match["col1"].upper()), int(match["row1"]))
+            last = (column_index_from_string(match["col2"].upper()), int(match["row2"])) if match["col2"] else None
             tokens.append(("ref", (sheet, first, last)))
         elif match["func"] is not None:
             tokens.append(("func", match["func"].upper()))
@@ -143,7 +130,7 @@ def evaluate(formula: str, get_value: Callable[[str], object], sheet: str | None
         if ref_sheet is not None and (sheet is None or ref_sheet.casefold() != sheet.casefold()):
             raise UnsupportedFormula(formula, f"it refers to another sheet ('{ref_sheet}')")
         if last is None:
-            return cell(f"{_column_letters(first[0])}{first[1]}", in_sum)
+            return cell(f"{get_column_letter(first[0])}{first[1]}", in_sum)
         if not in_sum:
             raise UnsupportedFormula(formula, "a range is only supported inside SUM")
         (c1, r1), (c2, r2) = first, last
@@ -151,7 +138,7 @@ def evaluate(formula: str, get_value: Callable[[str], object], sheet: str | None
         r1, r2 = sorted((r1, r2))
         if (c2 - c1 + 1) * (r2 - r1 + 1) > MAX_CELLS:
             raise UnsupportedFormula(formula, f"the range has more than {MAX_CELLS:,} cells")
-        return sum(cell(f"{_column_letters(c)}{r}", True) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+        return sum(cell(f"{get_column_letter(c)}{r}", True) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
 
     def expression(in_sum: bool = False) -> float:
         total = term(in_sum)

@@ -28,8 +28,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import pandas as pd
-
 from . import resources
 
 log = logging.getLogger(__name__)
@@ -245,59 +243,24 @@ def cell_text(cell) -> tuple[object, str | None]:
     return new, kind
 
 
-def sheet_values(sheet, max_row: int | None = None, max_col: int | None = None) -> tuple[list[tuple], int]:
+def sheet_values(sheet, max_row: int | None = None, max_col: int | None = None) -> tuple[list[tuple], list[dict]]:
     """The cell values of a sheet row by row (like ``iter_rows(values_only=True)``) with legacy
-    text converted to Unicode; and how many cells were converted. A drop-in for the reader's grid,
-    so that a header typed in TCVN3 ("Néi dung") is found like a Unicode one."""
-    rows, converted = [], 0
-    for cells in sheet.iter_rows(max_row=max_row, max_col=max_col):
+    text converted to Unicode, and a record of each conversion (row, column letter, kind, text
+    before and after) for quality.csv. The reader's grid for workbooks that use legacy fonts, so
+    that a header typed in TCVN3 ("Néi dung") is found like a Unicode one."""
+    from openpyxl.utils import get_column_letter
+
+    rows, conversions = [], []
+    for r, cells in enumerate(sheet.iter_rows(max_row=max_row, max_col=max_col), start=1):
         values = []
-        for cell in cells:
+        for c, cell in enumerate(cells, start=1):
             value = getattr(cell, "value", None)
             if isinstance(value, str) and value:
-                value, kind = cell_text(cell)
-                converted += kind is not None
+                new, kind = cell_text(cell)
+                if kind in (TCVN3, VNI, "mojibake") and new != value:
+                    conversions.append({"row": r, "column": get_column_letter(c), "kind": kind,
+                                        "before": value, "after": new})
+                value = new
             values.append(value)
         rows.append(tuple(values))
-    return rows, converted
-
-
-def convert_table(sheet, table) -> int:
-    """Convert the text cells of a read table (``read.RawTable``) in place, using the fonts of
-    ``sheet``; mojibake is repaired whatever the font. Returns the number of cells changed."""
-    frame = table.rows
-    changed = 0
-    for key, column in table.columns.items():
-        if key not in frame.columns:
-            continue
-        col_index = _column_number(column.letter) if sheet is not None else None
-        values = frame[key].tolist()
-        for i, (row, value) in enumerate(zip(frame["source_row"].tolist(), values)):
-            if not isinstance(value, str) or not value:
-                continue
-            if col_index is not None:
-                new, kind = cell_text(sheet.cell(row=int(row), column=col_index))
-            else:
-                new = unescape_ooxml(value)
-                kind = "escape" if new != value else None
-                if kind is None:
-                    new, repaired = repair_mojibake(value)
-                    kind = "mojibake" if repaired else None
-            if kind is not None and new != value:
-                values[i] = new
-                changed += 1
-        if changed:
-            frame[key] = pd.Series(values, index=frame.index, dtype=object)
-    if changed:
-        log.info("%s%s: %d cell(s) converted from a legacy Vietnamese encoding to Unicode",
-                 table.file, f", sheet '{table.sheet}'" if table.sheet else "", changed)
-    return changed
-
-
-def _column_number(letter: str) -> int | None:
-    from openpyxl.utils import column_index_from_string
-
-    try:
-        return column_index_from_string(letter)
-    except ValueError:  # a CSV header, not a column letter
-        return None
+    return rows, conversions

@@ -24,6 +24,8 @@ import zlib
 from pathlib import Path
 from xml.etree import ElementTree
 
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
 from .errors import InputError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a commune workbook is < 1 MB; a whole province < 20 MB
@@ -241,21 +243,6 @@ def _check_sheets(archive: zipfile.ZipFile, display: str) -> None:
                              "delete the unused rows and columns and save", display, sheet)
 
 
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + char - 64
-    return number
-
-
-def _column_letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 def _scan_sheet(archive: zipfile.ZipFile, member: str) -> tuple[int, int, int, str]:
     """(rows, columns, cells, extent) of a sheet from its XML, streamed: the largest row number or
     count of row elements, the largest column (letter or count of cells in a row), the number of
@@ -291,14 +278,14 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str) -> tuple[int, int, int, s
                     cells_in_row += 1
                     ref = _CELL_REF.search(attributes)
                     if ref:
-                        max_col = max(max_col, _column_number(ref.group(1)))
+                        max_col = max(max_col, column_index_from_string(ref.group(1).decode("ascii").upper()))
                         max_row = max(max_row, int(ref.group(2)))
                     else:
                         max_col = max(max_col, cells_in_row)
             if not chunk:
                 break
     rows = max(max_row, row_count)
-    extent = f"cell {_column_letters(max_col)}{rows}" if rows and max_col else ""
+    extent = f"cell {get_column_letter(max_col)}{rows}" if rows and max_col else ""
     return rows, max_col, cells, extent
 
 

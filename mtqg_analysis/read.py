@@ -433,22 +433,9 @@ def _converted_grid(sheet, legacy_fonts: bool) -> tuple[list[tuple], list[dict]]
 
     from . import legacy
 
-    conversions: list[dict] = []
     if legacy_fonts:
-        grid = []
-        for cells in sheet.iter_rows():
-            values = []
-            for cell in cells:
-                value = getattr(cell, "value", None)
-                if isinstance(value, str) and value:
-                    new, kind = legacy.cell_text(cell)
-                    if kind is not None and new != value:
-                        conversions.append({"row": cell.row, "column": get_column_letter(cell.column),
-                                            "kind": kind, "before": value, "after": new})
-                        value = new
-                values.append(value)
-            grid.append(tuple(values))
-        return grid, conversions
+        return legacy.sheet_values(sheet)
+    conversions: list[dict] = []
     grid = _grid(sheet)
     for r, row in enumerate(grid):
         if not any(isinstance(v, str) and ("_x" in v or _MOJIBAKE_HINT.search(v)) for v in row):

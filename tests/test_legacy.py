@@ -252,10 +252,11 @@ def test_sheet_values_converts_a_tcvn3_header(tmp_path):
     write_workbook(path, [("A1", "STT", ".VnTime"), ("B1", "Néi dung", ".VnTime"),
                           ("C1", "KÕ ho¹ch vèn", ".VnTime"), ("B2", "Hç trî nhµ ë", ".VnTime")])
     sheet = openpyxl.load_workbook(path).active
-    rows, converted = legacy.sheet_values(sheet)
+    rows, conversions = legacy.sheet_values(sheet)
     assert rows[0] == ("STT", "Nội dung", "Kế hoạch vốn")
     assert rows[1] == (None, "Hỗ trợ nhà ở", None)
-    assert converted == 3
+    assert [(c["column"], c["row"], c["kind"]) for c in conversions] == [
+        ("B", 1, "tcvn3"), ("C", 1, "tcvn3"), ("B", 2, "tcvn3")]
 
 
 def test_sheet_values_in_read_only_mode(tmp_path):
@@ -263,24 +264,6 @@ def test_sheet_values_in_read_only_mode(tmp_path):
     write_workbook(path, [("A1", "Néi dung", ".VnTime")])
     sheet = openpyxl.load_workbook(path, read_only=True).active
     assert legacy.sheet_values(sheet)[0] == [("Nội dung",)]
-
-
-def test_convert_table_in_place(tmp_path):
-    import pandas as pd
-
-    from mtqg_analysis.read import Column, RawTable
-
-    path = tmp_path / "table.xlsx"
-    write_workbook(path, [("B5", "Hç trî nhµ ë", ".VnTime"), ("B6", "Hỗ trợ đất ở", "Arial"),
-                          ("D5", "Ghi chó", ".VnTime")])
-    sheet = openpyxl.load_workbook(path).active
-    rows = pd.DataFrame({"source_row": [5, 6], "label": ["Hç trî nhµ ë", "Hỗ trợ đất ở"],
-                         "note": ["Ghi chó", None]}, dtype=object)
-    table = RawTable("workbook", "x.xlsx", sheet.title, rows,
-                     {"label": Column("label", "B", "Nội dung"), "note": Column("note", "D", "Ghi chú")})
-    assert legacy.convert_table(sheet, table) == 2
-    assert table.rows["label"].tolist() == ["Hỗ trợ nhà ở", "Hỗ trợ đất ở"]
-    assert table.rows["note"].tolist() == ["Ghi chú", None]
 
 
 def test_excel_escapes_of_control_characters_are_undone():
