@@ -23,14 +23,11 @@ always converted: the font is the decisive hint, as in the VBA macros offices us
 """
 from __future__ import annotations
 
-import logging
 import re
 import unicodedata
 from functools import lru_cache
 
 from . import resources
-
-log = logging.getLogger(__name__)
 
 TCVN3 = "tcvn3"
 VNI = "vni"
