@@ -19,6 +19,10 @@ def _trieu(vnd: int) -> str:
     return f"{vnd / TRIEU:,.3f}".replace(",", " ").replace(".", ",").replace(" ", ".").rstrip("0").rstrip(",")
 
 
+def _pct(value: float) -> str:
+    return f"{value:.2f}%".replace(".", ",")
+
+
 def _frame(records: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=QUALITY_COLUMNS)
     return frame.astype({c: "string" for c in QUALITY_COLUMNS if c != "source_row"}).astype({"source_row": "Int64"})
@@ -58,7 +62,7 @@ def stated_rate_mismatches(rates: pd.DataFrame) -> pd.DataFrame:
                 "severity": "warning", "check": "stated_rate_mismatch", "unit_code": r.unit_code,
                 "line_code": r.line_code, "source_file": r.source_file, "source_sheet": r.source_sheet,
                 "source_row": r.source_row,
-                "message": f"stated rate {float(r.stated_rate_pct):.2f}% but disbursed/plan is {computed:.2f}% "
+                "message": f"stated rate {_pct(float(r.stated_rate_pct))} but disbursed/plan is {_pct(computed)} "
                            f"(column {r.column})",
             })
     return _frame(records)

@@ -262,6 +262,15 @@ PLAN_CHANGES = {
     ("2024-12", "Quang Thuận", "DA3.TDA2.ND1.CHUOI"): (1, "880"),    # lowered by decision
 }
 
+# Slips of the kind real sheets carry, so that the data-quality checks (quality.csv, the report's
+# data-quality section) have something to find: a project subtotal typed wrong and a stated rate
+# left from an earlier draft. Neither touches a data row, so every published total stays exact.
+# Amounts are in nghìn đồng.
+SLIPS = {
+    ("2024-06", "Nguyên Phúc", "DA3"): {"plan_delta": 50_000},
+    ("2024-09", "Quân Hà", "DA1.ND2"): {"rate": 12.5},
+}
+
 NOTES = {
     ("2024-06", "Thị trấn Phủ Thông", "DA4.TDA1.DTBD"): "Đang lựa chọn nhà thầu",
     ("2024-06", "Vi Hương", "DA4.TDA1.DTBD"): "Đã hoàn thành 02/02 công trình",
@@ -708,7 +717,10 @@ def write_sheet(ws, unit, lines, blank_lines, period, layout):
                 pq, dq = item["qty"]
                 ws.cell(row, c_plan0, qty_cell(pq, layout))
                 ws.cell(row, c_done0, qty_cell(dq, layout))
-            write_amounts(row, item["plan"], item["disb"], item["split"])
+            slip = SLIPS.get((period, unit, item["code"]), {})
+            write_amounts(row, item["plan"] + slip.get("plan_delta", 0), item["disb"], item["split"])
+            if "rate" in slip:
+                ws.cell(row, c_rate, slip["rate"])
         note = NOTES.get((period, unit, item["code"]))
         if note:
             ws.cell(row, c_note, note).alignment = WRAP
