@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PERIOD ?= 2024-06
 
-.PHONY: venv report test kernel lab sample-data clean-outputs benchmark
+.PHONY: venv report test kernel lab sample-data sync-notebooks benchmark
 
 # (Re)install when the venv is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -29,6 +29,12 @@ kernel: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
+
+# Brings each notebooks/*.ipynb and its paired percent-format .py back in step (after editing either
+# outside JupyterLab), and strips outputs.
+sync-notebooks: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/*.ipynb
+	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*.ipynb
 
 # Rebuilds the shipped sample workbooks under data/raw/ (deterministic; the committed files are its output).
 sample-data: $(STAMP)
