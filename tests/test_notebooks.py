@@ -280,3 +280,116 @@ def test_the_kernel_is_this_interpreter_even_when_a_python3_kernelspec_points_el
     assert outcome.status == "rendered", outcome.message
     executed = nbformat.read(tmp_path / "out" / "which.ipynb", as_version=4)
     assert executed.cells[-1].outputs[0]["text"].strip() == sys.executable
+
+
+# --- one kernel per worker, reset between notebooks ---------------------------------------------------
+def _tiny_notebook(path: Path, *sources: str) -> Path:
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "x", "language": "python"}})
+    params = nbformat.v4.new_code_cell('period: str = "2024-06"  # reporting period')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, *(nbformat.v4.new_code_cell(source) for source in sources)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+# Leaves behind all it can: a variable, an open figure, matplotlib and pandas settings, another
+# working directory, an environment variable, a sys.path entry and a warning filter.
+LITTERS = """import os, sys, warnings
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+leak = "from the first notebook"
+plt.figure()
+matplotlib.use("Agg")
+matplotlib.rcParams["lines.linewidth"] = 9
+pd.set_option("display.max_rows", 3)
+os.environ["MTQG_LEAK"] = "1"
+sys.path.insert(0, "/nowhere")
+warnings.simplefilter("error")
+os.chdir("/")
+print(os.getpid())"""
+
+# Reports what it finds, as JSON on its last output.
+LOOKS = """import json, os, sys, warnings
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+print(json.dumps({"pid": os.getpid(), "leak": "leak" in globals(), "figures": len(plt.get_fignums()),
+                  "linewidth": matplotlib.rcParams["lines.linewidth"], "max_rows": pd.get_option("display.max_rows"),
+                  "backend": matplotlib.get_backend(), "env": os.environ.get("MTQG_LEAK"), "cwd": os.getcwd(),
+                  "nowhere": "/nowhere" in sys.path, "filter": warnings.filters[0][0] if warnings.filters else None}))"""
+
+
+def _render_tiny(kernel, notebook: Path, out: Path):
+    from mtqg_analysis.runner import Job, render
+
+    return render(Job("2024-06", notebook.stem, str(notebook), str(out), {"period": "2024-06"}, notebook.stem, "vi"),
+                  kernel)
+
+
+def _last_output(out: Path, stem: str) -> str:
+    executed = nbformat.read(out / f"{stem}.ipynb", as_version=4)
+    return [o for o in executed.cells[-1].outputs if o.get("name") == "stdout"][-1]["text"].strip()
+
+
+def test_notebooks_run_one_after_another_in_one_kernel_do_not_see_each_other(tmp_path):
+    from mtqg_analysis.runner import WarmKernel
+
+    first = _tiny_notebook(tmp_path / "one" / "litters.ipynb", LITTERS)
+    second = _tiny_notebook(tmp_path / "two" / "looks.ipynb", LOOKS)
+    fresh = _tiny_notebook(tmp_path / "two" / "fresh.ipynb", LOOKS)
+    out = tmp_path / "out"
+    with WarmKernel() as alone:  # what a new kernel shows
+        assert _render_tiny(alone, fresh, out).status == "rendered"
+    expected = json.loads(_last_output(out, "fresh"))
+    with WarmKernel() as kernel:
+        outcome = _render_tiny(kernel, first, out)
+        assert outcome.status == "rendered", outcome.message
+        outcome = _render_tiny(kernel, second, out)
+        assert outcome.status == "rendered", outcome.message
+        assert kernel.started == 1
+    seen = json.loads(_last_output(out, "looks"))
+    assert seen["pid"] == int(_last_output(out, "litters"))  # the same kernel ran both
+    assert seen["leak"] is False and seen["figures"] == 0 and seen["env"] is None and seen["nowhere"] is False
+    assert seen["cwd"] == str(tmp_path / "two")  # the second notebook's folder, as papermill's cwd
+    for key in ("linewidth", "max_rows", "backend", "filter"):
+        assert seen[key] == expected[key], key
+    executed = nbformat.read(out / "looks.ipynb", as_version=4)
+    assert [c.execution_count for c in executed.cells] == [1, 2, 3]  # numbered as in a new kernel
+
+
+@pytest.mark.parametrize("failure", ["raise ValueError('broken on purpose')", "import os\nos._exit(1)"],
+                         ids=["error", "dead-kernel"])
+def test_after_a_failed_notebook_the_next_one_gets_a_new_kernel_and_renders(tmp_path, failure):
+    from mtqg_analysis.runner import WarmKernel
+
+    broken = _tiny_notebook(tmp_path / "broken.ipynb", "leak = 1", failure)
+    looks = _tiny_notebook(tmp_path / "looks.ipynb", LOOKS)
+    out = tmp_path / "out"
+    with WarmKernel() as kernel:
+        assert _render_tiny(kernel, looks, out).status == "rendered"
+        before = json.loads(_last_output(out, "looks"))["pid"]
+        outcome = _render_tiny(kernel, broken, out)
+        assert outcome.status == "failed" and (out / "broken.failed.ipynb").exists()
+        if "ValueError" in failure:
+            assert "cell 3 (In [4]: raise ValueError" in outcome.message  # counted as in a new kernel
+        outcome = _render_tiny(kernel, looks, out)
+        assert outcome.status == "rendered", outcome.message
+        assert kernel.started == 2
+    after = json.loads(_last_output(out, "looks"))
+    assert after["pid"] != before and after["leak"] is False
+
+
+def test_worker_processes_keep_their_kernel_between_renders(tmp_path):
+    from mtqg_analysis.runner import Job, run_jobs
+
+    litters = _tiny_notebook(tmp_path / "litters.ipynb", LITTERS)
+    clean = _tiny_notebook(tmp_path / "clean.ipynb", "assert 'leak' not in globals()", "import os\nprint(os.getpid())")
+    out = tmp_path / "out"
+    jobs = [Job("2024-06", f"{nb.stem}{i}", str(nb), str(out), {"period": "2024-06"}, "t", "vi")
+            for i in range(3) for nb in (litters, clean)]
+    outcomes = run_jobs(jobs, 2)
+    assert [o.status for o in outcomes] == ["rendered"] * 6, [o.message for o in outcomes]
+    pids = [int(_last_output(out, job.stem)) for job in jobs]
+    assert len(set(pids)) <= 2  # 6 notebooks, 2 workers, one kernel each
