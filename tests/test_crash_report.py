@@ -4,7 +4,7 @@ A first run renders the 2024-06 district report and the scorecard of Vi Hương 
 ``data/raw`` and records every output. Then, repeatedly, ``mtqg report --force`` (so that it really
 renders) is started in a session of its own and the whole process group (the command and its
 worker processes) is killed with SIGKILL at a seeded random moment, the moments spread over the
-duration of the first run. After every kill:
+duration of an uninterrupted forced run. After every kill:
 
 - each output is either the previous file, byte for byte, or a complete new one (a render that
   finished before the kill): a whole HTML page with the same content, a valid notebook, a workbook
@@ -81,12 +81,12 @@ def first_kernel(process: subprocess.Popen, tag: str) -> float:
     return time.monotonic() - began
 
 
-def first_run(base: Path, tag: str) -> tuple[int, str, float, float]:
-    """An uninterrupted run: exit code, stderr, and how long it planned and rendered (these only
-    place the kill moments)."""
-    err = base / "stderr-first.txt"
+def timed_run(base: Path, tag: str) -> tuple[int, str, float, float]:
+    """An uninterrupted forced run: exit code, stderr, and how long it planned and rendered (these
+    only place the kill moments)."""
+    err = base / "stderr-timed.txt"
     with open(err, "wb") as stream:
-        process = start(base, tag, stderr=stream)
+        process = start(base, tag, "--force", stderr=stream)
         try:
             began = time.monotonic()
             planning = first_kernel(process, tag)
@@ -233,12 +233,17 @@ def test_killed_report_runs_leave_every_output_whole(tmp_path):
     leftovers_seen: set[str] = set()
     in_progress = 0
     try:
-        code, err, planning, rendering = first_run(tmp_path, f"{tag}first/")
+        code, err = run(tmp_path, f"{tag}first/")
         assert code == 0, err
         baseline = snapshot(reports)
         assert {"index.html", f"{PERIOD}/report.html", f"{PERIOD}/report.ipynb", f"{PERIOD}/summary.xlsx",
                 f"{PERIOD}/report.fingerprint.json", f"{PERIOD}/{UNIT}.html", f"{PERIOD}/{UNIT}.ipynb",
                 f"{PERIOD}/{UNIT}.fingerprint.json"} == set(baseline), sorted(baseline)
+        # an uninterrupted forced run, as the killed ones will be: its outputs are complete new files,
+        # and how long it planned and rendered places the kill moments
+        code, err, planning, rendering = timed_run(tmp_path, f"{tag}timed/")
+        assert code == 0, err
+        assert check_outputs(reports, baseline, "after a forced run") == set()
         assert wait_for_orphans(tag) == {}
 
         rng = random.Random(20240630)
