@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import resources
-from .errors import InputError
+from .errors import InputError, InputErrors
 from .periods import Period
 from .text import fold
 
+UNIT_CODE_PATTERN = r"[0-9A-Za-z][0-9A-Za-z_-]{0,31}"
 COLUMNS = ["code", "name", "kind", "district", "province", "aliases", "valid_from", "valid_to", "successor_code"]
 
 
@@ -121,4 +122,16 @@ def load_units(path: str | Path | None = None) -> Units:
     for column in COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
+    # Codes name report files (reports/<P>/<code>.html) and notebook parameters: letters, digits,
+    # "_" and "-" only, so that no code can reach outside the reports folder or into code.
+    bad = ~frame["code"].str.fullmatch(UNIT_CODE_PATTERN)
+    if bad.any():
+        errors = [InputError(f"unit code '{code}' is not a code (letters, digits, '_' or '-', as GSO codes)",
+                             path.name, "", int(i) + 2, "code") for i, code in frame.loc[bad, "code"].items()]
+        raise InputErrors(errors, path.name)
+    duplicated = frame["code"].duplicated()
+    if duplicated.any():
+        errors = [InputError(f"unit code '{code}' appears twice", path.name, "", int(i) + 2, "code")
+                  for i, code in frame.loc[duplicated, "code"].items()]
+        raise InputErrors(errors, path.name)
     return Units(frame[COLUMNS], path.name)
