@@ -5,12 +5,14 @@
 Rows, all on a copy of data/raw/ in a temporary folder:
 
 1. ``mtqg report --period P --units all --jobs N --force``: papermill's Python API in N worker
-   processes, nbconvert in-process, plus summary.xlsx and index.html;
+   processes, each keeping one kernel for its successive notebooks (reset between them), nbconvert
+   in-process, plus summary.xlsx and index.html;
 2. ``mtqg report`` again with nothing changed: every render skipped by its fingerprint;
 3. the command-line tools one after another, as a Makefile would: ``papermill`` then
    ``jupyter nbconvert --to html --no-input`` for each of the same 16 notebooks;
 4. a floor: as many trivial notebooks (import pandas and matplotlib, draw one chart) rendered by
-   the same runner with the same N: what kernel start-up and conversion cost by themselves.
+   the same runner (``run_jobs``: the same worker processes, one kept kernel each) with the same N:
+   what starting the workers and their kernels, resetting and converting cost by themselves.
 
 Results are printed as a markdown table and written to benchmarks/out/render.md (git-ignored).
 """
@@ -98,14 +100,14 @@ def main() -> int:
     assert all(o.status == "rendered" for o in outcomes), [o.message for o in outcomes]
     rows.append((f"floor: trivial notebooks, same runner, --jobs {args.jobs}", len(jobs), time.perf_counter() - start))
 
-
     lab_kb = sum(f.stat().st_size for f in cli.glob("*.html")) / len(list(cli.glob("*.html"))) / 1024
     ours_kb = sum(f.stat().st_size for f in (work / "reports" / args.period).glob("*.html")) / (1 + len(units)) / 1024
     lines = [f"Period {args.period}, {platform.python_version()}, {os.cpu_count()} CPU(s), "
              f"{platform.machine()} {platform.system()}", "",
              "| what | notebooks | seconds |", "|---|---:|---:|"]
     lines += [f"| {name} | {n} | {s:.1f} |" if s >= 1 else f"| {name} | {n} | {s:.2f} |" for name, n, s in rows]
-    lines += ["", f"Mean HTML size: ours {ours_kb:.0f} KB, nbconvert lab template {lab_kb:.0f} KB."]
+    lines += ["", f"Ours / the CLIs: {rows[0][2] / rows[2][2]:.2f}x. "
+              f"Mean HTML size: ours {ours_kb:.0f} KB, nbconvert lab template {lab_kb:.0f} KB."]
     text = "\n".join(lines) + "\n"
     print(text)
     out = ROOT / "benchmarks" / "out"
