@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import hashlib
 import html
 import json
@@ -37,6 +38,7 @@ from pathlib import Path
 
 from . import atomic
 from .errors import InputError, InputErrors, ParameterError
+from .locking import period_lock
 from .periods import label, parse_period
 
 log = logging.getLogger("mtqg.report")
@@ -47,6 +49,7 @@ FINGERPRINT = ".fingerprint.json"
 FAILED = ".failed.ipynb"
 # What a period or unit code may never contain, whatever the rest of the validation says.
 _FORBIDDEN = ("'", '"', "\n", "\r", "\\", "__", "../", "..", "\x00", ";", "`", "$", "{", "}")
+INDEX_LOCK = "index"  # reports/.index.lock guards reports/index.html
 _UNIT_CODE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_.-]{0,31}$")
 
 
@@ -446,6 +449,8 @@ def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
             return render(job, one_off)
     start = time.perf_counter()
     out_dir = Path(job.out_dir)
+    if Path(job.html_path).resolve().parent != out_dir.resolve():
+        return Outcome(job, "failed", 0.0, f"refused: {job.html_path} is not inside {out_dir}")
     out_dir.mkdir(parents=True, exist_ok=True)
     running = out_dir / f".{job.stem}.running.ipynb"
     failed = out_dir / f"{job.stem}{FAILED}"
@@ -529,6 +534,9 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
         present = sorted(set(funding["unit_code"]))
         codes = present if wanted == "all" else wanted
         for code in codes:
+            if not _UNIT_CODE.match(code) or ".." in code:  # units.csv is checked on load; belt and braces
+                errors.append(f"{period}: unit code {code!r} is not a plain code; it is not rendered")
+                continue
             if code not in present:
                 errors.append(f"{period}: unit {code} ({units.name(code)}) reported nothing in this period")
                 continue
@@ -650,13 +658,21 @@ def _run_report(args) -> int:
     planned = plan(periods, args.units, args.data_dir, args.reports_dir, lang, notebooks)
     for error in planned.errors:
         print(f"mtqg report: {error}", file=sys.stderr)
-    todo = [job for job in planned.jobs if args.force or not is_current(job)]
-    unchanged = [Outcome(job, "unchanged") for job in planned.jobs if job not in todo]
-    for outcome in unchanged:
-        log.info("unchanged %s", outcome.job.name)
-    outcomes = run_jobs(todo, args.jobs or os.cpu_count() or 1, Progress(len(todo)) if todo else None)
-    if todo or not (args.reports_dir / "index.html").exists():
-        write_index(args.reports_dir)
+    with contextlib.ExitStack() as held:
+        # Runs on the same periods take turns; whoever holds a period's lock may delete the
+        # temporary files a killed run left in its folder.
+        for period in sorted({job.period for job in planned.jobs}):
+            held.enter_context(period_lock(args.reports_dir / period))
+            atomic.remove_leftovers(args.reports_dir / period)
+        held.enter_context(period_lock(args.reports_dir / INDEX_LOCK))
+        atomic.remove_leftovers(args.reports_dir)
+        todo = [job for job in planned.jobs if args.force or not is_current(job)]
+        unchanged = [Outcome(job, "unchanged") for job in planned.jobs if job not in todo]
+        for outcome in unchanged:
+            log.info("unchanged %s", outcome.job.name)
+        outcomes = run_jobs(todo, args.jobs or os.cpu_count() or 1, Progress(len(todo)) if todo else None)
+        if todo or not (args.reports_dir / "index.html").exists():
+            write_index(args.reports_dir)
     failed = [o for o in outcomes if o.status == "failed"]
     for outcome in sorted(outcomes + unchanged, key=lambda o: (o.job.period, o.job.stem != REPORT, o.job.stem)):
         if outcome.status != "failed":

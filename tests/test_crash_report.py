@@ -153,7 +153,9 @@ def wait_for_orphans(tag: str) -> dict[int, str]:
 
 # --- outputs --------------------------------------------------------------------------------------
 def snapshot(reports: Path) -> dict[str, bytes]:
-    return {p.relative_to(reports).as_posix(): p.read_bytes() for p in sorted(reports.rglob("*")) if p.is_file()}
+    """Every file under reports/ except the runs' lock files (hidden, holding the last run's pid)."""
+    return {p.relative_to(reports).as_posix(): p.read_bytes() for p in sorted(reports.rglob("*"))
+            if p.is_file() and not p.name.endswith(".lock")}
 
 
 def hidden(name: str) -> bool:
