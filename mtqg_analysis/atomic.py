@@ -1,11 +1,13 @@
 """Atomic file writes (spec §4.3): a reader never sees half a file, a failed run leaves the old one.
 
 Every output goes to a hidden temporary file in the destination folder, is flushed to disk, and
-is renamed over the destination (``os.replace`` is atomic on one file system).
+is renamed over the destination (``os.replace`` is atomic on one file system). Also the file
+hash that provenance footers and render fingerprints use.
 """
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -29,6 +31,15 @@ def atomic_path(destination: str | Path) -> Iterator[Path]:
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file, read in blocks (inputs' provenance and render fingerprints)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _umask() -> int:

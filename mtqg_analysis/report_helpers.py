@@ -11,7 +11,6 @@ Vietnamese notation ("2.041", "807,463", "30,43%") or, with ``lang="en"``, in En
 from __future__ import annotations
 
 import base64
-import hashlib
 import html
 import io
 import math
@@ -21,53 +20,20 @@ from pathlib import Path
 import pandas as pd
 
 from . import format as fmt
+from . import resources
+from .atomic import file_sha256
 from .periods import label, parse_period, previous_in_year
 
 LANGS = ("vi", "en")
 
-# Column headers and captions, by language. Vietnamese first: it is what officers read.
-TEXT = {
-    "vi": {
-        "code": "Mã", "line": "Nội dung", "unit": "Đơn vị", "measure_unit": "ĐVT",
-        "plan_qty": "KL kế hoạch", "done_qty": "KL thực hiện",
-        "plan": "Kế hoạch vốn (triệu đồng)", "disbursed": "Giải ngân (triệu đồng)",
-        "fin_rate": "Tỷ lệ giải ngân", "phys_rate": "Tỷ lệ khối lượng", "rank": "Xếp hạng",
-        "district_rate": "Tỷ lệ giải ngân toàn huyện", "gap": "Chênh lệch (điểm %)",
-        "full": "Giải ngân 100%", "none": "Chưa giải ngân", "note": "Ghi chú",
-        "period": "Kỳ", "change_plan": "Kế hoạch tăng trong kỳ (triệu đồng)",
-        "change_disbursed": "Giải ngân trong kỳ (triệu đồng)",
-        "severity": "Mức", "check": "Kiểm tra", "message": "Nội dung", "source": "Nguồn",
-        "file": "Tệp", "sha256": "SHA-256", "size": "Dung lượng (byte)",
-        "total": "Tổng cộng", "project": "Dự án", "units_axis": "Đơn vị",
-        "heat_title": "Tỷ lệ giải ngân theo đơn vị và dự án",
-        "traj_title": "Lũy kế giải ngân trong năm (triệu đồng)",
-        "traj_plan": "Kế hoạch vốn", "traj_disbursed": "Giải ngân",
-        "rank_title": "Tỷ lệ giải ngân theo đơn vị",
-        "no_previous": "Đây là kỳ đầu tiên của năm: số trong kỳ bằng số lũy kế.",
-        "no_findings": "Không có phát hiện nào về chất lượng dữ liệu.",
-        "nothing": "Không có.",
-    },
-    "en": {
-        "code": "Code", "line": "Line", "unit": "Unit", "measure_unit": "Measure",
-        "plan_qty": "Planned qty", "done_qty": "Done qty",
-        "plan": "Plan (million VND)", "disbursed": "Disbursed (million VND)",
-        "fin_rate": "Financial rate", "phys_rate": "Physical rate", "rank": "Rank",
-        "district_rate": "District financial rate", "gap": "Gap (points)",
-        "full": "Fully disbursed", "none": "Nothing disbursed", "note": "Note",
-        "period": "Period", "change_plan": "Plan added in period (million VND)",
-        "change_disbursed": "Disbursed in period (million VND)",
-        "severity": "Severity", "check": "Check", "message": "Message", "source": "Source",
-        "file": "File", "sha256": "SHA-256", "size": "Size (bytes)",
-        "total": "Total", "project": "Project", "units_axis": "Unit",
-        "heat_title": "Financial rate by unit and project",
-        "traj_title": "Year-to-date disbursement (million VND)",
-        "traj_plan": "Plan", "traj_disbursed": "Disbursed",
-        "rank_title": "Financial rate by unit",
-        "no_previous": "This is the first period of the year: in-period figures equal year-to-date.",
-        "no_findings": "No data-quality findings.",
-        "nothing": "None.",
-    },
-}
+def _labels() -> dict[str, dict[str, str]]:
+    """Column headers and captions by language, from ``data/report_labels.csv``."""
+    table = resources.table("report_labels.csv").set_index("key")
+    return {lang: table[lang].to_dict() for lang in LANGS}
+
+
+# Vietnamese first in the file: it is what officers read.
+TEXT = _labels()
 
 
 def check_lang(lang: str) -> str:
@@ -260,14 +226,6 @@ def quality(period, data_dir=None) -> pd.DataFrame:
     return load_quality(period, data_dir)
 
 
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def input_files(period, data_dir=None) -> pd.DataFrame:
     """Every raw file the period was built from (and units.csv), with size and SHA-256."""
     from .read import period_folder, report_files
@@ -278,7 +236,7 @@ def input_files(period, data_dir=None) -> pd.DataFrame:
     if (raw / "units.csv").exists():
         files.append(raw / "units.csv")
     return pd.DataFrame([{"file": f.relative_to(raw).as_posix(), "size": f.stat().st_size,
-                          "sha256": sha256(f)} for f in files], columns=["file", "size", "sha256"])
+                          "sha256": file_sha256(f)} for f in files], columns=["file", "size", "sha256"])
 
 
 def provenance(period, data_dir=None, parameters: dict | None = None, lang: str = "vi") -> str:

@@ -101,14 +101,6 @@ def _units(data_dir: Path):
 
 
 # --- fingerprints ---------------------------------------------------------------------------------
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def package_hash() -> str:
     """One hash of the package's code and data files: a change in a helper re-renders."""
     root = Path(__file__).resolve().parent
@@ -117,7 +109,7 @@ def package_hash() -> str:
         if path.is_file() and path.suffix in {".py", ".csv", ".json", ".css", ".j2", ".txt", ".md"} \
                 and "__pycache__" not in path.parts:
             digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(_sha256(path).encode())
+            digest.update(atomic.file_sha256(path).encode())
     return digest.hexdigest()
 
 
@@ -135,7 +127,7 @@ def input_hashes(period: str, data_dir: Path) -> dict:
             files += report_files(period_folder(raw, q))
     if (raw / "units.csv").exists():
         files.append(raw / "units.csv")
-    return {f.relative_to(raw).as_posix(): _sha256(f) for f in files}
+    return {f.relative_to(raw).as_posix(): atomic.file_sha256(f) for f in files}
 
 
 # --- jobs ----------------------------------------------------------------------------------------
@@ -512,7 +504,7 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
     if unit_args:
         wanted = "all" if unit_args == ["all"] else validate_unit_codes(unit_args, known)
     package = package_hash()
-    notebook_hash = {name: _sha256(notebooks / f"{name}.ipynb") for name in ("period_report", "unit_scorecard")}
+    notebook_hash = {name: atomic.file_sha256(notebooks / f"{name}.ipynb") for name in ("period_report", "unit_scorecard")}
     jobs, errors = [], []
     for period in periods:
         try:

@@ -8,12 +8,11 @@ Missing Chromium is a failure, never a skip: CI installs it (``.ci/run``).
 from __future__ import annotations
 
 import base64
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from browser_helpers import DevTools, chromium
+from browser_helpers import evaluate, open_offline
 from test_notebooks import render_all
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -27,37 +26,23 @@ def page(tmp_path_factory):
     """The 2024-06 report loaded in Chromium: its text, its images and what the console said."""
     rendered = render_all(tmp_path_factory.getbasetemp() / "rendered")
     report = rendered["reports"] / "2024-06" / "report.html"
-    with tempfile.TemporaryDirectory(prefix="mtqg-chromium-") as profile:
-        browser = DevTools(chromium(), profile)
-        try:
-            target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-            session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-            for domain in ("Page", "Runtime", "Log", "Network"):
-                browser.send(f"{domain}.enable", session=session)
-            browser.send("Network.emulateNetworkConditions", {"offline": True, "latency": 0, "downloadThroughput": 0,
-                                                               "uploadThroughput": 0}, session=session)
-            browser.send("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 900, "deviceScaleFactor": 1,
-                                                                 "mobile": False}, session=session)
-            browser.send("Page.navigate", {"url": report.as_uri()}, session=session)
-            browser.wait_for("Page.loadEventFired")
-            result = browser.send("Runtime.evaluate", {"returnByValue": True, "expression": """({
-                text: document.body.innerText,
-                images: Array.from(document.images).map(i => ({complete: i.complete, width: i.naturalWidth})),
-                scripts: document.scripts.length,
-                title: document.title})"""}, session=session)["result"]["value"]
-            shot = browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
-                                session=session)
-            ARTIFACTS.mkdir(exist_ok=True)
-            (ARTIFACTS / "report-2024-06.png").write_bytes(base64.b64decode(shot["data"]))
-            errors = [e for e in browser.events
-                      if (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))
-                      or e.get("method") == "Runtime.exceptionThrown"
-                      or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
-                      or e.get("method") == "Network.loadingFailed"]
-            requests = [e["params"]["request"]["url"] for e in browser.events
-                        if e.get("method") == "Network.requestWillBeSent"]
-        finally:
-            browser.close()
+    with open_offline(report) as (browser, session):
+        result = evaluate(browser, session, """({
+            text: document.body.innerText,
+            images: Array.from(document.images).map(i => ({complete: i.complete, width: i.naturalWidth})),
+            scripts: document.scripts.length,
+            title: document.title})""")
+        shot = browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
+                            session=session)
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "report-2024-06.png").write_bytes(base64.b64decode(shot["data"]))
+        errors = [e for e in browser.events
+                  if (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))
+                  or e.get("method") == "Runtime.exceptionThrown"
+                  or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")
+                  or e.get("method") == "Network.loadingFailed"]
+        requests = [e["params"]["request"]["url"] for e in browser.events
+                    if e.get("method") == "Network.requestWillBeSent"]
     return {"result": result, "errors": errors, "requests": requests}
 
 
