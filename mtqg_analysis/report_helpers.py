@@ -288,36 +288,9 @@ def narrative_markdown(period, funding: pd.DataFrame, data_dir=None, lang: str =
 
 
 # --- sections and headline ---------------------------------------------------------------------
-SECTIONS = {
-    "vi": {
-        "report": "Báo cáo tình hình thực hiện Chương trình MTQG phát triển KT-XH vùng đồng bào DTTS&MN",
-        "scorecard": "Phiếu đánh giá đơn vị",
-        "headline": "1. Số liệu chính", "narrative": "2. Kết quả thực hiện",
-        "projects": "3. Theo dự án", "subprojects": "4. Theo tiểu dự án",
-        "lines": "5. Theo nội dung", "ranking": "6. Xếp hạng đơn vị",
-        "full_none": "7. Đơn vị giải ngân 100% và chưa giải ngân",
-        "heatmap": "8. Bản đồ nhiệt đơn vị × dự án", "trajectory": "9. Diễn biến trong năm",
-        "change": "10. Thay đổi so với kỳ trước", "notes": "11. Ghi chú của đơn vị",
-        "quality": "12. Chất lượng dữ liệu", "provenance": "Nguồn gốc số liệu",
-        "unit_lines": "2. Các nội dung của đơn vị so với toàn huyện", "unit_rank": "3. Xếp hạng",
-        "lagging": "4. Nội dung chậm tiến độ", "unit_trajectory": "5. Diễn biến trong năm",
-        "unit_notes": "6. Ghi chú",
-    },
-    "en": {
-        "report": "Progress of the National Target Program for ethnic-minority and mountainous areas",
-        "scorecard": "Unit scorecard",
-        "headline": "1. Headline figures", "narrative": "2. Results",
-        "projects": "3. By project", "subprojects": "4. By sub-project",
-        "lines": "5. By content", "ranking": "6. Unit ranking",
-        "full_none": "7. Units with full and with no disbursement",
-        "heatmap": "8. Heat map: unit × project", "trajectory": "9. The year so far",
-        "change": "10. Change since the previous period", "notes": "11. Units' notes",
-        "quality": "12. Data quality", "provenance": "Provenance",
-        "unit_lines": "2. The unit's lines against the district", "unit_rank": "3. Rank",
-        "lagging": "4. Lines lagging behind", "unit_trajectory": "5. The year so far",
-        "unit_notes": "6. Notes",
-    },
-}
+# Section headings: the "section.*" rows of data/report_labels.csv.
+SECTIONS = {lang: {k[len("section."):]: v for k, v in TEXT[lang].items() if k.startswith("section.")}
+            for lang in LANGS}
 
 
 def section(key: str, lang: str = "vi", level: int = 2) -> None:
