@@ -20,7 +20,9 @@ report: $(STAMP)
 	$(BIN)/mtqg clean --period $(PERIOD)
 	$(BIN)/mtqg report --period $(PERIOD)
 
+# The import contracts of pyproject.toml (stages import only earlier stages), then every test.
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 # Registers the .venv as a named Jupyter kernel for JupyterLab users (the runner does not need it).

@@ -42,7 +42,7 @@ def units_csv(path: Path) -> list[tuple[str, str]]:
 
 def rows_for(seed: int) -> list[tuple]:
     """About 40 rows: every project, sub-project and content of the catalog, leaves with numbers."""
-    from mtqg_analysis.catalog import load_catalog
+    from mtqg_analysis.domain.catalog import load_catalog
 
     catalog = load_catalog()
     rows = []

@@ -58,7 +58,8 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
 
-    from mtqg_analysis.runner import Job, run_jobs
+    from mtqg_analysis.render.batch import run_jobs
+    from mtqg_analysis.render.jobs import Job
     from mtqg_analysis.store import load_period
 
     work = Path(tempfile.mkdtemp(prefix="mtqg-bench-"))

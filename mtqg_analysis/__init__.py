@@ -1,7 +1,12 @@
 """mtqg-analysis: consolidate commune reports of the MTQG for ethnic-minority and mountainous areas.
 
-The public entry point for analysts is :func:`load_period`, which returns the tidy table of a
-reporting period (spec §4), building it from ``data/raw/<period>/`` when needed.
+The entry points for analysts are :func:`load_period` (the tidy table of a reporting period,
+spec §4), :func:`load_year` (everything a report of a period needs, loaded once) and
+:func:`load_quality`; the figures are computed by :mod:`mtqg_analysis.analysis`.
+
+The package is cut by stage, data flowing one way::
+
+    domain -> extract -> transform -> validate -> store -> analysis -> report -> render -> cli
 """
 from importlib.metadata import PackageNotFoundError, version as _version
 
@@ -10,13 +15,18 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-__all__ = ["__version__", "load_period"]
+_LAZY = {"load_period": "store", "load_year": "store", "load_quality": "store"}
+__all__ = ["__version__", *_LAZY]
 
 
 def __getattr__(name: str):
-    # Imported on first use: `mtqg report` with nothing to render must not pay for pandas.
-    if name == "load_period":
-        from .store import load_period
+    # Imported on first use: `mtqg --help` must not pay for pandas.
+    if name in _LAZY:
+        import importlib
 
-        return load_period
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'mtqg_analysis' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_LAZY])

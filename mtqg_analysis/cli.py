@@ -1,7 +1,13 @@
-"""The ``mtqg`` command. Each subcommand is a thin layer over one stage module.
+"""The ``mtqg`` command: one subcommand per job, each a thin layer over one stage.
+
+    mtqg clean      extract, transform, validate and store a period    (mtqg_analysis.store)
+    mtqg narrative  print section 2 of the district notice             (mtqg_analysis.report)
+    mtqg report     render the reports of periods                      (mtqg_analysis.render)
+    mtqg periods    list periods with their raw, processed and rendered state
 
 Errors of type :class:`~mtqg_analysis.errors.MtqgError` become readable lines on stderr and a
-non-zero exit code; nothing else is caught, so a genuine bug still shows its traceback.
+non-zero exit code; nothing else is caught, so a genuine bug still shows its traceback. Each
+command imports its stage when it runs, so ``mtqg --help`` stays fast.
 """
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import MtqgError
+from .errors import MtqgError, ParameterError
 
 log = logging.getLogger("mtqg")
 
@@ -24,13 +30,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 # --- clean (spec §4) ----------------------------------------------------------------------------
-def _add_clean(sub) -> None:
-    p = sub.add_parser("clean", help="read data/raw/<period>/ and write data/processed/<period>/")
-    _common(p)
-    p.add_argument("--period", required=True, help="YYYY-MM or an alias such as 2024-H1")
-    p.set_defaults(func=_run_clean)
-
-
 def _run_clean(args) -> int:
     from .store import build_period
 
@@ -40,42 +39,137 @@ def _run_clean(args) -> int:
 
 
 # --- narrative (spec §5, notice section 2) ------------------------------------------------------
-def _add_narrative(sub) -> None:
-    """Registered by the narrative stage; see mtqg_analysis/narrative.py."""
-    try:
-        from .narrative import add_cli
-    except ImportError:
-        return
-    add_cli(sub, _common)
+def _run_narrative(args) -> int:
+    from .domain.labels import check_lang
+    from .report.notice import narrative
+    from .store import load_year
+
+    check_lang(args.lang)
+    year = load_year(args.period, args.data_dir)
+    print(narrative(year.funding, year.period, previous=year.previous, units=year.units,
+                    catalog=year.catalog, lang=args.lang), end="")
+    return 0
 
 
-# --- report / periods (spec §5) -----------------------------------------------------------------
-def _add_report(sub) -> None:
-    """Registered by the runner stage; see mtqg_analysis/runner.py."""
-    try:
-        from .runner import add_cli
-    except ImportError:
-        return
-    add_cli(sub, _common)
+# --- report (spec §5) ---------------------------------------------------------------------------
+def _periods_from_args(args) -> list[str]:
+    from .render.params import validate_period
+    from .store import periods
+
+    if args.all_periods:
+        found = [str(p) for p in periods(args.data_dir)]
+        if not found:
+            raise ParameterError(f"no period folder under {args.data_dir / 'raw'}")
+        return found
+    if not args.period:
+        raise ParameterError("give --period P (e.g. 2024-06) or --all-periods")
+    return list(dict.fromkeys(validate_period(p) for p in args.period))
+
+
+def _run_report(args) -> int:
+    from .render.params import validate_lang
+    from .render.run import run_report
+
+    lang = validate_lang(args.lang)
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError("--jobs must be at least 1")
+    notebooks = Path(args.notebooks_dir) if args.notebooks_dir else None
+    run = run_report(_periods_from_args(args), args.units, args.data_dir, args.reports_dir, lang,
+                     args.jobs, args.force, notebooks)
+    for error in run.errors:
+        print(f"mtqg report: {error}", file=sys.stderr)
+    for outcome in run.outcomes:
+        if outcome.status != "failed":
+            print(outcome.job.html_path)
+    for outcome in run.failed:
+        print(f"mtqg report: {outcome.job.name} FAILED: {outcome.message}", file=sys.stderr)
+    if not run.ok:
+        rendered = len([o for o in run.outcomes if o.status == "rendered"])
+        unchanged = len([o for o in run.outcomes if o.status == "unchanged"])
+        print(f"mtqg report: {len(run.failed) + len(run.errors)} problem(s); {rendered} rendered, "
+              f"{unchanged} unchanged", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_periods(args) -> int:
+    from .render.status import period_status
+
+    rows = period_status(args.data_dir, args.reports_dir)
+    if not rows:
+        print(f"no period folder under {args.data_dir / 'raw'}")
+        return 0
+    print(f"{'period':<8} {'folder':<10} {'raw files':>9} {'processed':<9} {'report':<6} {'scorecards':>10} "
+          f"{'failed':>6}  label")
+    for r in rows:
+        print(f"{r['period']:<8} {r['folder']:<10} {r['raw_files']:>9} {r['processed']:<9} {r['report']:<6} "
+              f"{r['scorecards']:>10} {r['failed']:>6}  {r['label']}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="mtqg",
-        description="Consolidate MTQG DTTS&MN commune reports: clean, narrate, report.",
-    )
+        prog="mtqg", description="Consolidate MTQG DTTS&MN commune reports: clean, narrate, report.")
     sub = parser.add_subparsers(dest="command", required=True)
-    _add_clean(sub)
-    _add_narrative(sub)
-    _add_report(sub)
+
+    p = sub.add_parser("clean", help="read data/raw/<period>/ and write data/processed/<period>/")
+    _common(p)
+    p.add_argument("--period", required=True, help="YYYY-MM or an alias such as 2024-H1")
+    p.set_defaults(func=_run_clean)
+
+    p = sub.add_parser("narrative", help="print section 2 of the district notice for a period (markdown)")
+    _common(p)
+    p.add_argument("--period", required=True, help="YYYY-MM or an alias such as 2024-H1")
+    p.add_argument("--lang", default="vi", help="vi (default) or en")
+    p.set_defaults(func=_run_narrative)
+
+    p = sub.add_parser("report", help="render reports/<period>/report.html (and unit scorecards)",
+                       description="Render the district report of a period and, with --units, unit scorecards; "
+                                   "skip renders whose inputs are unchanged.")
+    _common(p)
+    p.add_argument("--period", action="append", help="YYYY-MM or an alias such as 2024-H1 (repeatable)")
+    p.add_argument("--all-periods", action="store_true", help="every period folder under <data-dir>/raw/")
+    p.add_argument("--units", nargs="+", metavar="CODE", help="'all' or unit codes: also render scorecards")
+    p.add_argument("--jobs", "-j", type=int, default=None, help="parallel renders (default: CPU count)")
+    p.add_argument("--force", action="store_true", help="render even when nothing changed")
+    p.add_argument("--lang", default="vi", help="vi (default) or en")
+    p.add_argument("--notebooks-dir", default=None, help=argparse.SUPPRESS)
+    p.set_defaults(func=_run_report)
+
+    p = sub.add_parser("periods", help="list periods with their raw and rendered status")
+    _common(p)
+    p.set_defaults(func=_run_periods)
     return parser
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Log lines to whatever ``sys.stderr`` is when they are written (a test's capture included)."""
+
+    def __init__(self):
+        super().__init__()
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value):
+        pass
+
+
+def _configure_logging(quiet: bool) -> None:
+    root = logging.getLogger()
+    root.handlers = [h for h in root.handlers if not isinstance(h, _StderrHandler)]
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING if quiet else logging.INFO)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
-                        format="%(message)s", stream=sys.stderr)
+    _configure_logging(getattr(args, "quiet", False))
     try:
         return args.func(args) or 0
     except MtqgError as exc:

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # Exploring a period
 #
-# For analysts in JupyterLab (`make lab`). It loads one period's tidy table through the library (spec §4.1) and shows a few ways to slice it. Runs top to bottom with its defaults; change `period` and re-run.
+# For analysts in JupyterLab (`make lab`). It loads one period through the library (spec §4.1) and shows a few ways to slice it. Runs top to bottom with its defaults; change `period` and re-run.
 
 # %% tags=["parameters"]
 period: str = "2024-06"  # reporting period: YYYY-MM or an alias such as 2024-H1 (spec §1)
@@ -10,10 +10,10 @@ lang: str = "vi"  # language of labels and number notation: "vi" or "en"
 
 # %%
 import pandas as pd
-from mtqg_analysis import load_period, report_helpers as h
+from mtqg_analysis import analysis as an, load_year, report as rp
 
-h.setup(lang)
-funding = load_period(period, data_dir or None)  # rebuilt from data/raw/ when stale
+year = load_year(period, data_dir)  # every table the report of the period uses, rebuilt from data/raw/ when stale
+funding = year.funding
 funding.head()
 
 # %% [markdown]
@@ -25,13 +25,13 @@ funding.dtypes
 # %% [markdown]
 # ## Totals by line
 #
-# A plain `groupby`; `h.line_table` adds catalog names, quantities and both rates.
+# A plain `groupby`; `an.by_level` adds catalog names, quantities and both rates.
 
 # %%
 funding.groupby("line_code")[["plan_vnd", "disbursed_vnd"]].sum()
 
 # %%
-h.line_table(funding, "project", lang)
+an.by_level(funding, "project", year.catalog, lang)
 
 # %% [markdown]
 # ## One unit
@@ -47,23 +47,23 @@ funding[funding["unit_code"] == "01975"][["line_code", "plan_vnd", "disbursed_vn
 # The financial rate of each unit on each project, as in the district report's heat map.
 
 # %%
-h.unit_project_rates(funding).round(3)
+an.pivot_rates(funding, year.catalog).round(3)
 
 # %% [markdown]
 # ## By capital type
 #
-# `dtpt` = đầu tư phát triển, `sn` = sự nghiệp; empty where the report does not split.
+# `dtpt` = đầu tư phát triển, `sn` = sự nghiệp; where a report does not split, the catalog's usual type.
 
 # %%
-funding.groupby("capital_type")[["plan_vnd", "disbursed_vnd"]].sum().assign(rate=lambda d: h.rate(d.disbursed_vnd, d.plan_vnd))
+an.by_capital_type(funding, year.catalog)
 
 # %% [markdown]
 # ## In Vietnamese notation
 #
-# `h.formatted` turns numbers into the notation of the reports.
+# `rp.formatted` turns numbers into the notation of the reports.
 
 # %%
-h.formatted(h.unit_ranking(funding), lang)
+rp.formatted(an.ranking(funding, year.units)[rp.RANKING_COLUMNS], lang)
 
 # %% [markdown]
 # ## Data quality
@@ -71,4 +71,4 @@ h.formatted(h.unit_ranking(funding), lang)
 # Findings of spec §4.2 (`data/processed/<period>/quality.csv`).
 
 # %%
-h.quality(period, data_dir or None)
+year.quality

@@ -1,7 +1,7 @@
 # %% [markdown] tags=["remove-cell"]
-# District report for one period (spec §5). Rendered by `mtqg report --period P`; the code is hidden in the HTML.
+# # District report for one period (spec §5)
 #
-# Edit the parameters below to run it by hand in JupyterLab.
+# Rendered by `mtqg report --period P`; the code is hidden in the HTML. To run it by hand in JupyterLab, edit the parameters below. The notebook only loads the period once (`load_year`) and shows what `mtqg_analysis.analysis` computes; every word comes from the label files.
 
 # %% tags=["parameters"]
 period: str = "2024-06"  # reporting period: YYYY-MM or an alias such as 2024-H1 (spec §1)
@@ -9,68 +9,80 @@ data_dir: str = ""  # data root holding raw/ and processed/; empty: $MTQG_DATA_D
 lang: str = "vi"  # language of labels and number notation: "vi" or "en"
 
 # %%
-from mtqg_analysis import load_period, report_helpers as h
-from mtqg_analysis.periods import canonical
+from mtqg_analysis import analysis as an, load_year, report as rp
 
-h.setup(lang)
-period = canonical(period)
-data = data_dir or None
-funding = load_period(period, data)
+year = load_year(period, data_dir)
+funding, units, catalog = year.funding, year.units, year.catalog
 
-# %%
-h.show_markdown(h.headline_markdown(funding, period, lang))
+# %% [markdown] tags=["remove-cell"]
+# ## Headline and section 2 of the notice
 
 # %%
-h.section("narrative", lang)
-h.show_markdown(h.narrative_markdown(period, funding, data, lang))
+rp.show_markdown(rp.headline_markdown(funding, year.period, units, lang))
 
 # %%
-h.section("projects", lang)
-h.show_table(h.line_table(funding, "project", lang), lang)
+rp.section("narrative", lang)
+rp.show_markdown(rp.narrative(funding, year.period, previous=year.previous, units=units, catalog=catalog,
+                              lang=lang, heading=False))
+
+# %% [markdown] tags=["remove-cell"]
+# ## Totals at each level of the catalog
 
 # %%
-h.section("subprojects", lang)
-h.show_table(h.line_table(funding, "subproject", lang), lang)
+rp.section("projects", lang)
+rp.show_table(an.by_level(funding, "project", catalog, lang)[rp.LEVEL_COLUMNS], lang)
 
 # %%
-h.section("lines", lang)
-h.show_table(h.line_table(funding, "line", lang), lang)
+rp.section("subprojects", lang)
+rp.show_table(an.by_level(funding, "subproject", catalog, lang)[rp.LEVEL_COLUMNS], lang)
 
 # %%
-h.section("ranking", lang)
-ranking = h.unit_ranking(funding)
-h.show_table(ranking[["rank", "unit_name", "plan_vnd", "disbursed_vnd", "fin_rate"]], lang)
-h.show_figure(h.ranking_figure(ranking, lang), h.t("rank_title", lang))
+rp.section("lines", lang)
+rp.show_table(an.by_level(funding, "line", catalog, lang)[rp.LEVEL_COLUMNS], lang)
+
+# %% [markdown] tags=["remove-cell"]
+# ## How the communes stand
 
 # %%
-h.section("full_none", lang)
-h.show_table(h.full_and_none(funding, lang), lang)
+rp.section("ranking", lang)
+ranking = an.ranking(funding, units)
+rp.show_table(ranking[rp.RANKING_COLUMNS], lang)
+rp.show_figure(rp.ranking_figure(ranking, lang))
 
 # %%
-h.section("heatmap", lang)
-h.show_figure(h.heatmap_figure(h.unit_project_rates(funding), lang), h.t("heat_title", lang))
+rp.section("full_none", lang)
+rp.show_table(an.full_and_none(funding, catalog, units, lang), lang)
 
 # %%
-h.section("trajectory", lang)
-trajectory = h.trajectory(period, data)
-h.show_table(trajectory, lang)
-h.show_figure(h.trajectory_figure(trajectory, lang), h.t("traj_title", lang))
+rp.section("heatmap", lang)
+rp.show_figure(rp.heatmap_figure(an.pivot_rates(funding, catalog), lang))
+
+# %% [markdown] tags=["remove-cell"]
+# ## The year so far
 
 # %%
-h.section("change", lang)
-previous, change = h.change_since_previous(period, funding, data, lang)
-h.show_markdown(h.change_caption(period, previous, lang))
-h.show_table(change, lang, {"plan_vnd": h.t("change_plan", lang), "disbursed_vnd": h.t("change_disbursed", lang)})
+rp.section("trajectory", lang)
+trajectory = an.trajectory(year.periods)
+rp.show_table(trajectory[rp.TRAJECTORY_COLUMNS], lang)
+rp.show_figure(rp.trajectory_figure(trajectory, lang))
 
 # %%
-h.section("notes", lang)
-h.show_table(h.notes(funding), lang)
+rp.section("change", lang)
+rp.show_markdown(rp.change_caption(year.period, year.previous_period, lang))
+rp.show_table(an.line_change(funding, year.previous, catalog, lang), lang)
+
+# %% [markdown] tags=["remove-cell"]
+# ## Notes, data quality, provenance
 
 # %%
-h.section("quality", lang)
-h.show_table(h.quality(period, data), lang, empty=h.t("no_findings", lang))
+rp.section("notes", lang)
+rp.show_table(an.unit_notes(funding), lang)
 
 # %%
-h.section("provenance", lang, level=3)
-h.show_markdown(h.provenance(period, data, {"period": period, "data_dir": data_dir, "lang": lang}, lang))
-h.show_table(h.input_files(period, data), lang)
+rp.section("quality", lang)
+rp.show_table(year.quality, lang, empty=rp.label("text.no_findings", lang))
+
+# %%
+rp.section("provenance", lang, level=3)
+rp.show_markdown(rp.provenance_markdown({"period": period, "lang": lang}, year.data_name, lang))
+rp.show_table(year.inputs, lang)

@@ -1,5 +1,7 @@
 # %% [markdown] tags=["remove-cell"]
-# Scorecard of one unit for one period: its lines, its rates against the district, its rank, what is lagging. Rendered by `mtqg report --period P --units CODE`.
+# # Scorecard of one unit for one period (spec §5)
+#
+# Its lines, its rates against the district, its rank among the communes, what is lagging, its own notes. Rendered by `mtqg report --period P --units CODE`; to run it by hand, edit the parameters below.
 
 # %% tags=["parameters"]
 period: str = "2024-06"  # reporting period: YYYY-MM or an alias such as 2024-H1 (spec §1)
@@ -8,41 +10,37 @@ data_dir: str = ""  # data root holding raw/ and processed/; empty: $MTQG_DATA_D
 lang: str = "vi"  # language of labels and number notation: "vi" or "en"
 
 # %%
-from mtqg_analysis import load_period, report_helpers as h
-from mtqg_analysis.periods import canonical
+from mtqg_analysis import analysis as an, load_year, report as rp
 
-h.setup(lang)
-period = canonical(period)
-data = data_dir or None
-funding = load_period(period, data)
-h.check_unit(funding, unit_code)
-mine = funding[funding["unit_code"] == unit_code]
+year = load_year(period, data_dir)
+funding, units, catalog = year.funding, year.units, year.catalog
+mine = an.unit_rows(funding, unit_code)
 
 # %%
-h.show_markdown(h.unit_headline_markdown(funding, unit_code, period, lang))
+rp.show_markdown(rp.unit_headline_markdown(funding, unit_code, year.period, units, lang))
 
 # %%
-h.section("unit_lines", lang)
-comparison = h.unit_vs_district(funding, unit_code, lang)
-h.show_table(comparison, lang)
+rp.section("unit_lines", lang)
+comparison = an.unit_vs_district(funding, unit_code, catalog, lang)
+rp.show_table(comparison[rp.LEVEL_COLUMNS + ["district_rate", "gap"]], lang)
 
 # %%
-h.section("unit_rank", lang)
-h.show_figure(h.ranking_figure(h.unit_ranking(funding), lang, highlight=unit_code), h.t("rank_title", lang))
+rp.section("unit_rank", lang)
+rp.show_figure(rp.ranking_figure(an.ranking(funding, units), lang, highlight=unit_code))
 
 # %%
-h.section("lagging", lang)
-h.show_table(h.lagging(comparison)[["code", "name", "plan_vnd", "disbursed_vnd", "fin_rate", "district_rate", "gap"]], lang)
+rp.section("lagging", lang)
+rp.show_table(an.lagging(comparison)[rp.LAGGING_COLUMNS], lang)
 
 # %%
-h.section("unit_trajectory", lang)
-h.show_table(h.trajectory(period, data, unit_code), lang)
+rp.section("unit_trajectory", lang)
+rp.show_table(an.trajectory(year.periods, unit_code=unit_code)[rp.TRAJECTORY_COLUMNS], lang)
 
 # %%
-h.section("unit_notes", lang)
-h.show_table(h.notes(mine), lang)
+rp.section("unit_notes", lang)
+rp.show_table(an.unit_notes(mine), lang)
 
 # %%
-h.section("provenance", lang, level=3)
-h.show_markdown(h.provenance(period, data, {"period": period, "unit_code": unit_code, "data_dir": data_dir, "lang": lang}, lang))
-h.show_table(h.input_files(period, data), lang)
+rp.section("provenance", lang, level=3)
+rp.show_markdown(rp.provenance_markdown({"period": period, "unit_code": unit_code, "lang": lang}, year.data_name, lang))
+rp.show_table(year.inputs, lang)

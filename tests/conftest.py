@@ -1,11 +1,15 @@
-"""Shared fixtures of the reading, bad-input and CLI tests.
+"""Shared fixtures.
 
 - ``data_dir``: an empty data root in ``tmp_path`` with ``raw/units.csv`` copied from the
   repository's ``data/raw/units.csv`` (the Bạch Thông units);
 - ``make_workbook``: writes a commune workbook (see ``tests/workbook_builder.py``) under
   ``data_dir/raw/<period>/``;
 - ``make_csv``: writes a tidy CSV (spec §3.2) in a given encoding and delimiter;
-- ``mtqg``: runs the real ``mtqg`` command in a child process.
+- ``mtqg``: runs the ``mtqg`` command in this process (``cli.main``, output captured), the way
+  the command line does; :func:`mtqg_process` runs it in a child process where that matters
+  (crashes, signals, what a fresh interpreter imports);
+- ``sample``: the shipped sample data made hostile and rendered once per session (the district
+  report of 2024-06 and the scorecard of Vi Hương), for the notebook, safety and browser tests.
 """
 from __future__ import annotations
 
@@ -63,19 +67,43 @@ class Run:
     stderr: str
 
 
+@pytest.fixture
+def mtqg(tmp_path, capsys, monkeypatch):
+    """Run ``mtqg ARGS`` in this process, in ``tmp_path``: exit code, stdout and stderr as the
+    command line would show them (a bug raises in the test instead of printing a traceback)."""
+    from mtqg_analysis.cli import main
+
+    def run(*args) -> Run:
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.delenv("MTQG_DATA_DIR", raising=False)
+        capsys.readouterr()
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:  # argparse refusing the arguments
+            code = exc.code if isinstance(exc.code, int) else 2
+        out = capsys.readouterr()
+        return Run(code, out.out, out.err)
+    return run
+
+
 def mtqg_command() -> list[str]:
+    """The installed ``mtqg`` script beside this interpreter, else ``python -m mtqg_analysis.cli``."""
     script = Path(sys.executable).with_name("mtqg")
     return [str(script)] if script.exists() else [sys.executable, "-m", "mtqg_analysis.cli"]
 
 
-@pytest.fixture
-def mtqg(tmp_path):
-    """Run ``mtqg ARGS`` in a child process (cwd ``tmp_path``)."""
-    def run(*args: str) -> Run:
-        p = subprocess.run([*mtqg_command(), *map(str, args)], cwd=tmp_path, capture_output=True, text=True,
-                           env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=300)
-        return Run(p.returncode, p.stdout, p.stderr)
-    return run
+def mtqg_process(*args, cwd: Path | None = None, env: dict | None = None, prelude: str = "",
+                 timeout: float = 600) -> subprocess.CompletedProcess:
+    """``mtqg ARGS`` in a child process; ``prelude`` is Python run in that child first."""
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1", **(env or {})}
+    environment.pop("MTQG_DATA_DIR", None)
+    if prelude:
+        code = f"import sys\n{prelude}\nfrom mtqg_analysis.cli import main\nsys.exit(main(sys.argv[1:]))"
+        command = [sys.executable, "-c", code]
+    else:
+        command = mtqg_command()
+    return subprocess.run([*command, *map(str, args)], capture_output=True, text=True, cwd=cwd or REPO,
+                          env=environment, timeout=timeout)
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:
@@ -87,3 +115,43 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
 
 def tree_hashes(folder: Path) -> dict[str, str]:
     return {name: hashlib.sha256(data).hexdigest() for name, data in tree_bytes(folder).items()}
+
+
+# Test modules that must run on one worker (pytest-xdist): those that read the session's rendered
+# sample (rendered once per worker), and the long crash tests (kept beside them, not after them).
+WORKER_GROUPS = {
+    "sample": ("tests/test_notebooks.py", "tests/test_report_safety.py", "tests/test_browser.py"),
+    "crash": ("tests/test_crash_report.py", "tests/test_crash.py"),
+}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Load scheduling in which each group of :data:`WORKER_GROUPS` is one unit of work; largest
+    units first, so the two groups start at once on the two workers."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            for group, modules in WORKER_GROUPS.items():
+                if nodeid.startswith(modules):
+                    return group
+            return nodeid
+
+    return GroupScheduling(config, log)
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory):
+    """The hostile sample rendered once (see ``tests/sample_render.py``)."""
+    from sample_render import render_sample
+
+    return render_sample(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory) -> Path:
+    """Where tests keep what a person may want to look at (screenshots, PDFs): ``$MTQG_ARTIFACTS_DIR``,
+    else a folder of this test session's temporary directory."""
+    folder = Path(os.environ.get("MTQG_ARTIFACTS_DIR") or tmp_path_factory.mktemp("artifacts"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -7,11 +7,14 @@ from hypothesis import given, settings, HealthCheck
 from hypothesis import strategies as st
 
 from conftest_aggregate import h1_frame, q3_frame, tidy
-from mtqg_analysis import aggregate as agg
-from mtqg_analysis import indicators as ind
-from mtqg_analysis.catalog import load_catalog
+from mtqg_analysis import analysis as agg
+from mtqg_analysis import analysis as ind
+from mtqg_analysis.domain.catalog import load_catalog
+from mtqg_analysis.domain.notation import amount, percent as rate
+from mtqg_analysis.domain.units import load_units
 from mtqg_analysis.errors import ParameterError
-from mtqg_analysis.format import amount, rate
+
+UNITS = load_units()  # the packaged Bạch Thông units: tells the communes from the district level
 
 # line: plan qty, plan, done qty, disbursed, physical rate, financial rate (figures-2024-H1.md)
 H1_LINES = {
@@ -65,9 +68,9 @@ def check_h1_communes(frame):
     assert names(ind.units_disbursed_any(frame, "DA3.TDA2.ND1.CONGDONG")) == {
         "Cao Sơn", "Vi Hương", "Nguyên Phúc", "Đôn Phong", "Lục Bình"}
     assert names(ind.units_outputs_done(frame, "DA4.TDA1.DTBD")) == {"Vi Hương", "Mỹ Thanh"}
-    assert names(ind.top_units(frame, "DA8", n=2, communes_only=True)) == {"Vũ Muộn", "Vi Hương"}
+    assert names(ind.top_units(frame, UNITS, n=2, line_code="DA8")) == {"Vũ Muộn", "Vi Hương"}
     assert names(ind.units_disbursed_none(frame, "DA8")) == {"Lục Bình", "Cao Sơn"}
-    assert names(ind.top_units(frame, n=2, communes_only=True)) == {"Vi Hương", "Lục Bình"}
+    assert names(ind.top_units(frame, UNITS, n=2)) == {"Vi Hương", "Lục Bình"}
 
 
 def test_h1_lines_reproduce_the_notice():
@@ -126,7 +129,7 @@ def test_by_budget_source_and_by_unit():
 
 
 def test_unit_by_project_cross():
-    cross = h1_frame().pipe(agg.by_unit_project)
+    cross = h1_frame().pipe(agg.by_unit_level, "project")
     row = cross[(cross["unit_code"] == "01984") & (cross["code"] == "DA8")].iloc[0]
     assert row["plan_vnd"] == 102_000_000 and row["disbursed_vnd"] == 9_170_000
     assert cross["plan_vnd"].sum() == 31_804_400_000
@@ -193,10 +196,11 @@ def test_first_period_of_a_year_is_its_own_change():
 
 
 def test_trajectory_and_plan_adjustments():
-    frames = ind.load_periods(["2024-06", "2024-Q3"], loader=lambda p: {"2024-06": h1_frame(), "2024-09": q3_frame()}[p])
-    assert list(frames) == ["2024-06", "2024-09"]
-    traj = ind.trajectory(frames)
-    tot = traj[traj["line_code"] == "TOTAL"].set_index("period")
+    frames = {"2024-09": q3_frame(), "2024-06": h1_frame()}
+    tot = ind.trajectory(frames).set_index("period")
+    assert list(tot.index) == ["2024-06", "2024-09"]
+    by_line = ind.trajectory(frames, by="line_code")
+    assert by_line.groupby("period")["disbursed_vnd"].sum().to_dict() == tot["disbursed_vnd"].to_dict()
     assert tot.loc["2024-06", "disbursed_vnd"] == 11_685_233_000
     assert tot.loc["2024-09", "disbursed_vnd"] == 11_773_233_000
     adj = ind.plan_adjustments(frames)
@@ -214,16 +218,16 @@ def test_district_change():
 
 # --- unit standing -----------------------------------------------------------------------------------
 def test_ranking_by_financial_and_physical_rate():
-    ranking = ind.ranking(h1_frame(), communes_only=True)
+    ranking = ind.ranking(h1_frame(), UNITS)
     assert list(ranking["unit_code"][:2]) == ["01975", "01990"]
     assert "063" not in set(ranking["unit_code"])
     assert ranking["rank"].iloc[0] == 1 and ranking["financial_rate"].is_monotonic_decreasing
     # physical: only lines measured in one unit can be ranked
     housing = h1_frame().query("line_code == 'DA1.ND2'")
-    phys = ind.ranking(housing, "physical")
+    phys = ind.ranking(housing, rate="physical")
     assert phys.iloc[0]["physical_rate"] == 0.5  # Vi Hương 3/6
     with pytest.raises(ParameterError):
-        ind.ranking(housing, "speed")
+        ind.ranking(housing, rate="speed")
 
 
 def test_behind_pace_below_half_of_the_share_of_year():

@@ -8,25 +8,18 @@ Missing Chromium is a failure, never a skip: CI installs it (``.ci/run``).
 from __future__ import annotations
 
 import base64
-from pathlib import Path
-
 import pytest
 
 from browser_helpers import evaluate, open_offline
-from test_notebooks import render_all
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 HEADLINE = ["31.804,4", "11.685,233", "36,74%", "2.041", "616", "30,43%", "30,18%", "807,463", "1.066,4"]
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory):
+@pytest.fixture(scope="session")
+def page(sample, artifacts):
     """The 2024-06 report loaded in Chromium: its text, its images and what the console said."""
-    rendered = render_all(tmp_path_factory.getbasetemp() / "rendered")
-    report = rendered["reports"] / "2024-06" / "report.html"
-    with open_offline(report) as (browser, session):
+    with open_offline(sample["report"]) as (browser, session):
         result = evaluate(browser, session, """({
             text: document.body.innerText,
             images: Array.from(document.images).map(i => ({complete: i.complete, width: i.naturalWidth})),
@@ -34,8 +27,7 @@ def page(tmp_path_factory):
             title: document.title})""")
         shot = browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
                             session=session)
-        ARTIFACTS.mkdir(exist_ok=True)
-        (ARTIFACTS / "report-2024-06.png").write_bytes(base64.b64decode(shot["data"]))
+        (artifacts / "report-2024-06.png").write_bytes(base64.b64decode(shot["data"]))
         errors = [e for e in browser.events
                   if (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))
                   or e.get("method") == "Runtime.exceptionThrown"
@@ -65,5 +57,5 @@ def test_no_console_errors_and_no_request_outside_the_file(page):
     assert page["result"]["scripts"] == 0
 
 
-def test_a_screenshot_is_saved():
-    assert (ARTIFACTS / "report-2024-06.png").stat().st_size > 10_000
+def test_a_screenshot_is_saved(page, artifacts):
+    assert (artifacts / "report-2024-06.png").stat().st_size > 10_000

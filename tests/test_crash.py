@@ -22,14 +22,11 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import mtqg_command
+
 REPO = Path(__file__).resolve().parents[1]
 KILLS = int(os.environ.get("MTQG_CRASH_KILLS", "15"))
 OUTPUTS = ("funding.parquet", "funding.csv", "quality.csv")
-
-
-def mtqg_command() -> list[str]:
-    script = Path(sys.executable).with_name("mtqg")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "mtqg_analysis.cli"]
 
 
 def make_data(tmp_path: Path) -> Path:

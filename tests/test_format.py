@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from mtqg_analysis import format as fmt
+from mtqg_analysis.domain import notation as fmt
 from mtqg_analysis.errors import ParameterError
 
 
@@ -57,14 +57,14 @@ def test_amount_refuses_fractional_dong():
     (0.0, "0,00%"), (1.0, "100,00%"), (-0.05, "-5,00%"), (12.5, "1.250,00%"),
 ])
 def test_rate_two_decimals_vietnamese(ratio, text):
-    assert fmt.rate(ratio) == text
+    assert fmt.percent(ratio) == text
 
 
 def test_rate_english_and_missing():
-    assert fmt.rate(14 / 46, "en") == "30.43%"
-    assert fmt.rate(math.nan) == "–"
-    assert fmt.rate(np.float64("nan"), missing="") == ""
-    assert fmt.rate(math.inf) == "–"
+    assert fmt.percent(14 / 46, "en") == "30.43%"
+    assert fmt.percent(math.nan) == "–"
+    assert fmt.percent(np.float64("nan"), missing="") == ""
+    assert fmt.percent(math.inf) == "–"
 
 
 def test_quantity_drops_trailing_zeros():
@@ -75,9 +75,11 @@ def test_quantity_drops_trailing_zeros():
 
 
 def test_period_label_and_bad_language():
-    assert fmt.period_label("2024-H1") == "6 tháng đầu năm 2024"
-    assert fmt.period_label("2024-09") == "9 tháng năm 2024"
-    assert fmt.period_label("2024-06", "en") == "first half of 2024"
+    from mtqg_analysis.domain.periods import label
+
+    assert label("2024-H1") == "6 tháng đầu năm 2024"
+    assert label("2024-09") == "9 tháng năm 2024"
+    assert label("2024-06", "en") == "first half of 2024"
     with pytest.raises(ParameterError, match="unknown language"):
         fmt.amount(1, lang="fr")
 
@@ -86,5 +88,7 @@ def test_format_table_formats_by_column_kind():
     import pandas as pd
     frame = pd.DataFrame({"code": ["DA1.ND2"], "plan_vnd": [2_041_000_000], "financial_rate": [616 / 2041],
                           "plan_qty": [46.0], "share_of_total_plan": [np.nan]})
-    out = fmt.format_table(frame)
+    from mtqg_analysis.report.format import formatted
+
+    out = formatted(frame)
     assert out.iloc[0].tolist() == ["DA1.ND2", "2.041", "30,18%", "46", "–"]

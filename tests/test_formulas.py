@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from mtqg_analysis.formulas import UnsupportedFormula, evaluate, fill_table, needs_formulas
+from mtqg_analysis.extract.formulas import UnsupportedFormula, evaluate, fill_table, needs_formulas
 
 CELLS = {"E8": 10, "E9": 20.5, "E10": None, "E11": "", "E12": 4, "F8": 1, "F9": 2,
          "E13": "=SUM(E8:E12)", "E14": "=E13-E12", "G1": "ghi chú", "H1": True}
@@ -151,7 +151,7 @@ def test_not_a_workbook_is_not_our_business(tmp_path):
 
 
 def test_fill_table_from_a_script_written_file(tmp_path):
-    from mtqg_analysis.read import Column, RawTable
+    from mtqg_analysis.extract import Column, RawTable
 
     path = tmp_path / "script.xlsx"
     write_formula_workbook(path)
@@ -168,7 +168,7 @@ def test_fill_table_from_a_script_written_file(tmp_path):
 
 
 def test_fill_table_names_the_cell_of_an_unsupported_formula(tmp_path):
-    from mtqg_analysis.read import Column, RawTable
+    from mtqg_analysis.extract import Column, RawTable
 
     path = tmp_path / "avg.xlsx"
     workbook = openpyxl.Workbook()

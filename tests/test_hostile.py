@@ -27,15 +27,12 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 import corpus  # noqa: E402
 
+from conftest import mtqg_command
+
 MEMORY_BOUND_BYTES = 1024 ** 3  # 1 GB: a district office laptop has 4-8 GB
 GUARD_SECONDS = 120
 PREVIOUS = {"funding.csv": b"previous funding\n", "funding.parquet": b"PAR1previous",
             "quality.csv": b"previous quality\n", "manifest.json": b"{}"}
-
-
-def mtqg_command() -> list[str]:
-    script = Path(sys.executable).with_name("mtqg")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "mtqg_analysis.cli"]
 
 
 def run_cli(args: list[str], cwd: Path) -> tuple[int, str, str, int]:

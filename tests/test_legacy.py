@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 from openpyxl.styles import Font
 
-from mtqg_analysis import legacy, resources
+from mtqg_analysis.domain import resources
+from mtqg_analysis.extract import cells, legacy
 
 VOWELS = "aăâeêioôơuưy"
 TONES = ["", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"]
@@ -221,6 +222,11 @@ def write_workbook(path, cells):
     workbook.save(path)
 
 
+def cell_text(cell):
+    """A cell's text in Unicode and the conversion made, as the reader converts it."""
+    return cells.convert_text(cell.value, cell.font.name if cell.font is not None else None)
+
+
 def test_workbook_cells_with_legacy_fonts(tmp_path):
     path = tmp_path / "legacy.xlsx"
     write_workbook(path, [
@@ -235,7 +241,7 @@ def test_workbook_cells_with_legacy_fonts(tmp_path):
     ])
     sheet = openpyxl.load_workbook(path).active
     assert sheet["A2"].font.name == ".VnTime"
-    assert [legacy.cell_text(sheet[f"A{r}"]) for r in range(1, 9)] == [
+    assert [cell_text(sheet[f"A{r}"]) for r in range(1, 9)] == [
         ("UBND XÃ TÂN TÚ", "tcvn3"),
         ("Hỗ trợ nhà ở", "tcvn3"),
         ("Xin chào tất cả mọi người", "tcvn3"),
@@ -252,7 +258,7 @@ def test_sheet_values_converts_a_tcvn3_header(tmp_path):
     write_workbook(path, [("A1", "STT", ".VnTime"), ("B1", "Néi dung", ".VnTime"),
                           ("C1", "KÕ ho¹ch vèn", ".VnTime"), ("B2", "Hç trî nhµ ë", ".VnTime")])
     sheet = openpyxl.load_workbook(path).active
-    rows, conversions = legacy.sheet_values(sheet)
+    rows, conversions = cells.openpyxl_grid(sheet, legacy_fonts=True)
     assert rows[0] == ("STT", "Nội dung", "Kế hoạch vốn")
     assert rows[1] == (None, "Hỗ trợ nhà ở", None)
     assert [(c["column"], c["row"], c["kind"]) for c in conversions] == [
@@ -263,7 +269,7 @@ def test_sheet_values_in_read_only_mode(tmp_path):
     path = tmp_path / "ro.xlsx"
     write_workbook(path, [("A1", "Néi dung", ".VnTime")])
     sheet = openpyxl.load_workbook(path, read_only=True).active
-    assert legacy.sheet_values(sheet)[0] == [("Nội dung",)]
+    assert cells.openpyxl_grid(sheet, legacy_fonts=True)[0] == [("Nội dung",)]
 
 
 def test_excel_escapes_of_control_characters_are_undone():
@@ -275,5 +281,5 @@ def test_escaped_control_characters_in_a_workbook(tmp_path):
     path = tmp_path / "ctrl.xlsx"
     write_workbook(path, [("A1", "Hỗ trợ nhà ở_x0007_", None), ("A2", "Hç trî_x0008_", ".VnTime")])
     sheet = openpyxl.load_workbook(path).active
-    assert legacy.cell_text(sheet["A1"]) == ("Hỗ trợ nhà ở\x07", "escape")
-    assert legacy.cell_text(sheet["A2"]) == ("Hỗ trợ\x08", "tcvn3")
+    assert cell_text(sheet["A1"]) == ("Hỗ trợ nhà ở\x07", "escape")
+    assert cell_text(sheet["A2"]) == ("Hỗ trợ\x08", "tcvn3")

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 
 from mtqg_analysis.errors import BusyError
-from mtqg_analysis.locking import lock_path, period_lock
+from mtqg_analysis.store.locking import lock_path, period_lock
 
 HOLDER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from mtqg_analysis.locking import period_lock
+    from mtqg_analysis.store.locking import period_lock
     out_dir, ready, release = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     with period_lock(out_dir, wait_seconds=0):
         ready.write_text("locked")
@@ -33,7 +33,7 @@ WAITER = textwrap.dedent("""
     import sys
     from pathlib import Path
     from mtqg_analysis.errors import BusyError
-    from mtqg_analysis.locking import period_lock
+    from mtqg_analysis.store.locking import period_lock
     out_dir, wait, result = sys.argv[1], float(sys.argv[2]), Path(sys.argv[3])
     try:
         with period_lock(out_dir, wait_seconds=wait):

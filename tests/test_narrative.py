@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 from conftest_aggregate import h1_frame, q3_frame
-from mtqg_analysis import narrative as nar
+from mtqg_analysis.report import notice as nar
 from mtqg_analysis.errors import ParameterError
-from mtqg_analysis.quality_summary import counts_by_check, summarise_quality, worst_units
+from mtqg_analysis.analysis.quality import counts_by_check, summarise_quality, worst_units
 
 
 def paragraph(text: str, start: str) -> str:

@@ -5,73 +5,32 @@ Rendering is slow (a kernel per notebook), so the reports are rendered once per 
 """
 from __future__ import annotations
 
-import functools
 import json
-import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from mtqg_analysis.html import external_references
+from mtqg_analysis.report.page import external_references
+from sample_render import SCRIPT_NOTE, UNIT
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
-SCRIPT_NOTE = "<script>alert('x')</script> Tạm ứng"
-UNIT = "01975"  # Xã Vi Hương
 
 pytestmark = pytest.mark.slow
 
 
-def mtqg(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run the ``mtqg`` command as a user would, in a fresh process."""
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    env.pop("MTQG_DATA_DIR", None)
-    return subprocess.run([sys.executable, "-m", "mtqg_analysis.cli", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=env)
-
-
-def _copy_sample_data(target: Path) -> Path:
-    """The shipped data/raw, with one note replaced by a ``<script>`` to check escaping."""
-    from openpyxl import load_workbook
-
-    shutil.copytree(ROOT / "data" / "raw", target / "raw")
-    (target / "processed").mkdir()
-    book_path = next((target / "raw" / "2024-06").glob("*.xlsx"))
-    book = load_workbook(book_path)
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.value == "Tạm ứng hợp đồng":
-                    cell.value = SCRIPT_NOTE
-                    book.save(book_path)
-                    return target
-    raise AssertionError("the sample data no longer has the note this test replaces")
-
-
-@functools.lru_cache(maxsize=None)
-def render_all(base: Path) -> dict:
-    """Render the 2024-06 report and one scorecard once; returns paths and the command's output."""
-    data = _copy_sample_data(base / "data")
-    reports = base / "reports"
-    first = mtqg("report", "--period", "2024-H1", "--units", UNIT, "--jobs", "2",
-                 "--data-dir", str(data), "--reports-dir", str(reports))
-    assert first.returncode == 0, first.stderr
-    return {"data": data, "reports": reports, "first": first}
-
-
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory) -> dict:
-    return render_all(tmp_path_factory.getbasetemp() / "rendered")
+def rendered(sample) -> dict:
+    return sample
 
 
 @pytest.fixture(scope="session")
 def report_html(rendered) -> str:
-    return (rendered["reports"] / "2024-06" / "report.html").read_text(encoding="utf-8")
+    return rendered["report"].read_text(encoding="utf-8")
 
 
 def visible_text(page: str) -> str:
@@ -85,7 +44,7 @@ def visible_text(page: str) -> str:
 
 # --- what the district report shows ----------------------------------------------------------------
 def test_report_command_prints_the_html_path(rendered):
-    assert str(rendered["reports"] / "2024-06" / "report.html") in rendered["first"].stdout.splitlines()
+    assert str(rendered["report"]) in rendered["first"].stdout.splitlines()
 
 
 @pytest.mark.parametrize("figure", [
@@ -172,23 +131,23 @@ def test_scorecard_shows_the_unit_against_the_district(rendered):
     assert "Phiếu đánh giá đơn vị: Xã Vi Hương" in card
     assert "88,52%" in card  # Vi Hương disbursed 2.181,1 of 2.464
     assert "36,74%" in card  # the district rate beside it
-    assert re.search(r"Xếp hạng: 1\s*/\s*15", card)  # best rank of 15 units
+    assert re.search(r"Xếp hạng: 1\s*/\s*14", card)  # best rank of the 14 communes and town
     assert "Nội dung chậm tiến độ" in card
 
 
 # --- skipping, failures ------------------------------------------------------------------------------
-def test_a_second_run_with_nothing_changed_renders_nothing(rendered):
+def test_a_second_run_with_nothing_changed_renders_nothing(rendered, mtqg):
     html = rendered["reports"] / "2024-06" / "report.html"
     before = html.stat().st_mtime_ns
     again = mtqg("report", "--period", "2024-06", "--units", UNIT, "--data-dir", str(rendered["data"]),
                  "--reports-dir", str(rendered["reports"]))
-    assert again.returncode == 0, again.stderr
+    assert again.code == 0, again.stderr
     assert "unchanged 2024-06 report" in again.stderr and "rendered" not in again.stderr
     assert str(html) in again.stdout
     assert html.stat().st_mtime_ns == before
 
 
-def test_a_failing_notebook_keeps_the_old_html_and_names_the_cell(rendered, tmp_path):
+def test_a_failing_notebook_keeps_the_old_html_and_names_the_cell(rendered, tmp_path, mtqg):
     broken = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOKS, broken)
     nb = nbformat.read(broken / "period_report.ipynb", as_version=4)
@@ -198,7 +157,7 @@ def test_a_failing_notebook_keeps_the_old_html_and_names_the_cell(rendered, tmp_
     old = html.read_bytes()
     result = mtqg("report", "--period", "2024-06", "--force", "--jobs", "1", "--notebooks-dir", str(broken),
                   "--data-dir", str(rendered["data"]), "--reports-dir", str(rendered["reports"]))
-    assert result.returncode != 0
+    assert result.code != 0
     assert re.search(r"2024-06 report FAILED: cell \d+ \(In \[\d+\]: raise ValueError", result.stderr), result.stderr
     assert "ValueError: broken on purpose" in result.stderr
     assert html.read_bytes() == old
@@ -207,11 +166,11 @@ def test_a_failing_notebook_keeps_the_old_html_and_names_the_cell(rendered, tmp_
     # the fingerprint still describes the old HTML: a normal run (not forced) skips it
     again = mtqg("report", "--period", "2024-06", "--data-dir", str(rendered["data"]),
                  "--reports-dir", str(rendered["reports"]))
-    assert again.returncode == 0 and "unchanged 2024-06 report" in again.stderr, again.stderr
+    assert again.code == 0 and "unchanged 2024-06 report" in again.stderr, again.stderr
     failed.unlink()
 
 
-def test_in_a_batch_the_other_renders_finish_and_the_exit_code_says_one_failed(rendered, tmp_path):
+def test_in_a_batch_the_other_renders_finish_and_the_exit_code_says_one_failed(rendered, tmp_path, mtqg):
     broken = tmp_path / "notebooks"
     shutil.copytree(NOTEBOOKS, broken)
     nb = nbformat.read(broken / "unit_scorecard.ipynb", as_version=4)
@@ -220,7 +179,7 @@ def test_in_a_batch_the_other_renders_finish_and_the_exit_code_says_one_failed(r
     reports = tmp_path / "reports"
     result = mtqg("report", "--period", "2024-06", "--units", "01975", "01978", "--jobs", "2",
                   "--notebooks-dir", str(broken), "--data-dir", str(rendered["data"]), "--reports-dir", str(reports))
-    assert result.returncode == 1
+    assert result.code == 1
     assert "2024-06 01975 FAILED" in result.stderr and "AssertionError: no scorecard for Vi Hương" in result.stderr
     assert (reports / "2024-06" / "01978.html").exists() and (reports / "2024-06" / "report.html").exists()
     assert not (reports / "2024-06" / "01975.html").exists()
@@ -230,12 +189,12 @@ def test_in_a_batch_the_other_renders_finish_and_the_exit_code_says_one_failed(r
 def test_explore_notebook_runs_top_to_bottom_with_its_defaults(rendered, tmp_path):
     import papermill as pm
 
-    from mtqg_analysis.runner import _kernel_manager_class
+    from mtqg_analysis.render.kernel import kernel_manager_class
 
     out = tmp_path / "explore.ipynb"
     pm.execute_notebook(str(NOTEBOOKS / "explore.ipynb"), str(out), parameters={"data_dir": str(rendered["data"])},
                         kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS),
-                        kernel_manager_class=_kernel_manager_class())
+                        kernel_manager_class=kernel_manager_class())
     nb = nbformat.read(out, as_version=4)
     assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
 
@@ -262,7 +221,8 @@ def test_fingerprint_records_hashes_of_the_inputs(rendered):
 
 
 def test_the_kernel_is_this_interpreter_even_when_a_python3_kernelspec_points_elsewhere(tmp_path, monkeypatch):
-    from mtqg_analysis.runner import Job, render
+    from mtqg_analysis.render.execute import render
+    from mtqg_analysis.render.jobs import Job
 
     spec = tmp_path / "jupyter" / "kernels" / "python3"
     spec.mkdir(parents=True)
@@ -322,7 +282,8 @@ print(json.dumps({"pid": os.getpid(), "leak": "leak" in globals(), "figures": le
 
 
 def _render_tiny(kernel, notebook: Path, out: Path):
-    from mtqg_analysis.runner import Job, render
+    from mtqg_analysis.render.execute import render
+    from mtqg_analysis.render.jobs import Job
 
     return render(Job("2024-06", notebook.stem, str(notebook), str(out), {"period": "2024-06"}, notebook.stem, "vi"),
                   kernel)
@@ -334,7 +295,7 @@ def _last_output(out: Path, stem: str) -> str:
 
 
 def test_notebooks_run_one_after_another_in_one_kernel_do_not_see_each_other(tmp_path):
-    from mtqg_analysis.runner import WarmKernel
+    from mtqg_analysis.render.kernel import WarmKernel
 
     first = _tiny_notebook(tmp_path / "one" / "litters.ipynb", LITTERS)
     second = _tiny_notebook(tmp_path / "two" / "looks.ipynb", LOOKS)
@@ -362,7 +323,7 @@ def test_notebooks_run_one_after_another_in_one_kernel_do_not_see_each_other(tmp
 @pytest.mark.parametrize("failure", ["raise ValueError('broken on purpose')", "import os\nos._exit(1)"],
                          ids=["error", "dead-kernel"])
 def test_after_a_failed_notebook_the_next_one_gets_a_new_kernel_and_renders(tmp_path, failure):
-    from mtqg_analysis.runner import WarmKernel
+    from mtqg_analysis.render.kernel import WarmKernel
 
     broken = _tiny_notebook(tmp_path / "broken.ipynb", "leak = 1", failure)
     looks = _tiny_notebook(tmp_path / "looks.ipynb", LOOKS)
@@ -382,7 +343,8 @@ def test_after_a_failed_notebook_the_next_one_gets_a_new_kernel_and_renders(tmp_
 
 
 def test_worker_processes_keep_their_kernel_between_renders(tmp_path):
-    from mtqg_analysis.runner import Job, run_jobs
+    from mtqg_analysis.render.batch import run_jobs
+    from mtqg_analysis.render.jobs import Job
 
     litters = _tiny_notebook(tmp_path / "litters.ipynb", LITTERS)
     clean = _tiny_notebook(tmp_path / "clean.ipynb", "assert 'leak' not in globals()", "import os\nprint(os.getpid())")

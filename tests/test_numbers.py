@@ -15,7 +15,7 @@ from babel.numbers import format_decimal
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from mtqg_analysis.numbers import NotANumber, parse_number, parse_numbers, series_to_dong, to_dong
+from mtqg_analysis.domain.notation import NotANumber, parse_number, parse_numbers, series_to_dong, to_dong
 
 amounts = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=3,
                       allow_nan=False, allow_infinity=False)

@@ -20,11 +20,7 @@ real ``mtqg report``; then
 """
 from __future__ import annotations
 
-import csv
 import html
-import os
-import shutil
-import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -32,74 +28,15 @@ from pathlib import Path
 import pytest
 
 from browser_helpers import evaluate, open_offline
-
-REPO = Path(__file__).resolve().parents[1]
-UNIT = "01975"
-SHEET = "Xã Vi Hương"
-PAYLOADS = ["<script>window.__pwned=1</script>", '<img src=x onerror="window.__pwned=2">',
-            '<a href="javascript:window.__pwned=3">xem</a>', '"><svg onload=window.__pwned=4>']
-NAME = f"Xã Vi Hương {PAYLOADS[0]}"
-ALIAS = PAYLOADS[3]
+from conftest import mtqg_process, tree_bytes as tree
+from sample_render import NAME, PAYLOADS, UNIT, copy_sample, set_unit
 
 pytestmark = pytest.mark.slow
 
 
-def mtqg(*args: str, env: dict | None = None, prelude: str = "") -> subprocess.CompletedProcess:
-    """``mtqg ARGS`` in a child process; ``prelude`` runs in that child before the command."""
-    code = f"import sys\n{prelude}\nfrom mtqg_analysis.cli import main\nsys.exit(main(sys.argv[1:]))"
-    environment = {**os.environ, **(env or {})}
-    environment.pop("MTQG_DATA_DIR", None)
-    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO,
-                          env=environment, timeout=600)
-
-
-def copy_data(target: Path) -> Path:
-    shutil.copytree(REPO / "data" / "raw", target / "raw")
-    return target
-
-
-def set_unit(data: Path, which: str, **values: str) -> None:
-    """Change columns of one unit of ``data/raw/units.csv`` (written back with proper CSV quoting)."""
-    path = data / "raw" / "units.csv"
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    fields = list(rows[0])
-    row = next(r for r in rows if r["code"] == which)
-    row.update(values)
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fields)
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def hostile_notes(data: Path) -> int:
-    """Write the payloads into the notes column of Vi Hương's 2024-06 sheet, one per data row."""
-    from openpyxl import load_workbook
-
-    path = next((data / "raw" / "2024-06").glob("*.xlsx"))
-    book = load_workbook(path)
-    sheet = book[SHEET]
-    header = next(row for row in sheet.iter_rows() if row[0].value == "STT")
-    notes = next(c.column for c in header if c.value == "Ghi chú")
-    rows = [row for row in sheet.iter_rows(min_row=header[0].row + 2) if isinstance(row[4].value, (int, float))]
-    for payload, row in zip(PAYLOADS, rows[-len(PAYLOADS):]):
-        sheet.cell(row=row[0].row, column=notes, value=payload)
-    book.save(path)
-    return len(PAYLOADS)
-
-
-@pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> dict:
-    base = tmp_path_factory.mktemp("hostile")
-    data = copy_data(base / "data")
-    set_unit(data, UNIT, name=NAME, aliases=f"Vi Hương|{SHEET}|{ALIAS}")
-    hostile_notes(data)
-    reports = base / "reports"
-    result = mtqg("report", "--period", "2024-06", "--units", UNIT, "--jobs", "2", "--data-dir", str(data),
-                  "--reports-dir", str(reports))
-    assert result.returncode == 0, result.stderr
-    folder = reports / "2024-06"
-    return {"report": folder / "report.html", "card": folder / f"{UNIT}.html", "index": reports / "index.html"}
+@pytest.fixture(scope="session")
+def hostile(sample) -> dict:
+    return sample
 
 
 # --- (a) the HTML source ----------------------------------------------------------------------------
@@ -153,7 +90,7 @@ PROBE = """({
 })"""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def pages(hostile) -> dict:
     found = {}
     for which in ("report", "card", "index"):
@@ -184,16 +121,10 @@ def test_the_index_shows_the_unit_name_as_text(pages):
 
 
 # --- (c) parameters ------------------------------------------------------------------------------------
-NO_PAPERMILL = "sys.modules['papermill'] = None  # importing papermill now fails loudly"
 
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def clean_data(tmp_path_factory) -> Path:
-    return copy_data(tmp_path_factory.mktemp("params") / "data")
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return copy_sample(tmp_path_factory.mktemp("params") / "data")
 
 
 @pytest.mark.parametrize("args", [
@@ -216,12 +147,12 @@ def tree(folder: Path) -> dict[str, bytes]:
     ["--period", "2024-06", "--units", "01975/../../x"],
     ["--period", "2024-06", "--units", "01975", "063;id"],
 ], ids=lambda a: repr(a[-1]))
-def test_hostile_parameters_are_refused_before_papermill(clean_data, tmp_path, args):
+def test_hostile_parameters_are_refused_before_papermill(clean_data, tmp_path, args, mtqg, monkeypatch):
     before = tree(clean_data)
     reports = tmp_path / "reports"
-    result = mtqg("report", *args, "--data-dir", str(clean_data), "--reports-dir", str(reports),
-                  prelude=NO_PAPERMILL)
-    assert result.returncode == 2, (result.returncode, result.stderr)
+    monkeypatch.setitem(sys.modules, "papermill", None)  # importing papermill now fails loudly
+    result = mtqg("report", *args, "--data-dir", clean_data, "--reports-dir", reports)
+    assert result.code == 2, (result.code, result.stderr)
     assert "Traceback" not in result.stderr, result.stderr
     assert result.stderr.startswith("mtqg report: "), result.stderr
     value = args[-1].strip()
@@ -234,28 +165,23 @@ def test_hostile_parameters_are_refused_before_papermill(clean_data, tmp_path, a
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_data_and_reports_dirs_are_used_as_given(clean_data, tmp_path):
-    """Odd but legitimate folder names (spaces, quotes, non-ASCII) are paths, not code."""
-    data = tmp_path / "dữ liệu 'x' $(id)"
-    shutil.copytree(clean_data, data)
-    reports = tmp_path / "báo cáo \"y\" ; z"
-    result = mtqg("report", "--period", "2024-H1", "--units", UNIT, "--jobs", "2", "--data-dir", str(data),
-                  "--reports-dir", str(reports))
-    assert result.returncode == 0, result.stderr
-    assert (reports / "2024-06" / "report.html").exists() and (reports / "2024-06" / f"{UNIT}.html").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([data.name, reports.name])
+def test_data_and_reports_dirs_are_used_as_given(hostile):
+    """Odd but legitimate folder names (spaces, quotes, "$(id)", non-ASCII): the session's render
+    used them as paths, not code, and wrote nothing beside them."""
+    assert hostile["report"].exists() and hostile["card"].exists()
+    assert sorted(p.name for p in hostile["base"].iterdir()) == sorted([hostile["data"].name, hostile["reports"].name])
 
 
 def test_a_unit_code_from_units_csv_cannot_write_outside_the_reports_dir(tmp_path):
     """``--units all`` takes the codes from the data: a code such as ``/../../x`` in units.csv must
     not become a path. It is refused, or at least everything stays inside the reports folder."""
-    data = copy_data(tmp_path / "data")
+    data = copy_sample(tmp_path / "data")
     escape = tmp_path / "escaped"
     code = "/.." * (len(tmp_path.parts) + 4) + str(escape)  # absolute, and enough ../ to reach /
     set_unit(data, UNIT, code=code)
     reports = tmp_path / "reports"
-    result = mtqg("report", "--period", "2024-06", "--units", "all", "--jobs", "2", "--data-dir", str(data),
-                  "--reports-dir", str(reports))
+    result = mtqg_process("report", "--period", "2024-06", "--units", "all", "--jobs", "2", "--data-dir", data,
+                          "--reports-dir", reports)
     assert "Traceback" not in result.stderr, result.stderr
     outside = sorted(p.name for p in tmp_path.iterdir() if p.name not in ("data", "reports"))
     assert outside == [], f"the runner wrote outside the reports folder: {outside}\n{result.stderr}"

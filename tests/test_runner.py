@@ -8,11 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from mtqg_analysis import report_helpers as h
-from mtqg_analysis import runner
+from mtqg_analysis.analysis import ratio
 from mtqg_analysis.cli import main
+from mtqg_analysis.domain import notation
 from mtqg_analysis.errors import ParameterError
-from mtqg_analysis.html import external_references, page
+from mtqg_analysis.render import jobs, params
+from mtqg_analysis.render.index import write_index
+from mtqg_analysis.render.batch import Progress
+from mtqg_analysis.report.page import external_references, page
+from mtqg_analysis.report.tables import table_html
+from mtqg_analysis.store import load_year
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,30 +33,30 @@ def data(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("alias, canonical", [("2024-H1", "2024-06"), ("2024-9M", "2024-09"), ("2024", "2024-12"),
                                               ("2024-Q1", "2024-03"), (" 2024-06 ", "2024-06")])
 def test_periods_are_normalised_to_canonical_text(alias, canonical):
-    assert runner.validate_period(alias) == canonical
+    assert params.validate_period(alias) == canonical
 
 
 @pytest.mark.parametrize("bad", ["2024-06'; import os", '2024-06"', "2024-06\n", "__import__('os')",
                                  "../2024-06", "2024-13", "H1", "2024-06/..", "{period}"])
 def test_bad_periods_are_refused(bad):
     with pytest.raises(ParameterError):
-        runner.validate_period(bad)
+        params.validate_period(bad)
 
 
 def test_unit_codes_stay_text_with_their_leading_zeros():
-    assert runner.validate_unit_codes(["01975", "063", "01975"], {"01975", "063"}) == ["01975", "063"]
+    assert params.validate_unit_codes(["01975", "063", "01975"], {"01975", "063"}) == ["01975", "063"]
 
 
 @pytest.mark.parametrize("bad", ["0197'5", "01975\n", "__import__", "../01975", "01975;x", "1975", 1975, "a b"])
 def test_bad_unit_codes_are_refused(bad):
     with pytest.raises(ParameterError):
-        runner.validate_unit_codes([bad], {"01975"})
+        params.validate_unit_codes([bad], {"01975"})
 
 
 def test_lang_is_vi_or_en():
-    assert runner.validate_lang("en") == "en"
+    assert params.validate_lang("en") == "en"
     with pytest.raises(ParameterError):
-        runner.validate_lang("fr")
+        params.validate_lang("fr")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -69,7 +74,7 @@ def test_the_command_refuses_bad_parameters_without_a_traceback(data, tmp_path, 
 
 
 def test_plan_passes_strings_and_lists_one_job_per_report(data, tmp_path):
-    planned = runner.plan(["2024-06"], ["all"], data, tmp_path, "vi")
+    planned = jobs.plan(["2024-06"], ["all"], data, tmp_path, "vi")
     assert planned.errors == []
     stems = [job.stem for job in planned.jobs]
     assert stems[0] == "report" and len(stems) == 16 and "01975" in stems and "063" in stems
@@ -85,32 +90,32 @@ def test_a_period_with_bad_raw_data_is_an_error_line_and_the_others_go_on(data, 
     shutil.copytree(data / "raw", bad / "raw")
     (bad / "raw" / "2024-09" / "broken.csv").write_text("unit,line,plan_amount,disbursed_amount\nXã Nowhere,DA8,1,1\n",
                                                         encoding="utf-8")
-    planned = runner.plan(["2024-06", "2024-09"], None, bad, tmp_path / "reports", "vi")
+    planned = jobs.plan(["2024-06", "2024-09"], None, bad, tmp_path / "reports", "vi")
     assert [job.period for job in planned.jobs] == ["2024-06"]
     assert len(planned.errors) == 1 and planned.errors[0].startswith("2024-09:")
 
 
 def test_unchanged_inputs_mean_a_current_render(data, tmp_path):
-    job = runner.plan(["2024-06"], None, data, tmp_path, "vi").jobs[0]
-    assert not runner.is_current(job)
+    job = jobs.plan(["2024-06"], None, data, tmp_path, "vi").jobs[0]
+    assert not jobs.is_current(job)
     Path(job.out_dir).mkdir(parents=True)
     job.html_path.write_text("<html></html>", encoding="utf-8")
     (Path(job.out_dir) / "report.fingerprint.json").write_text(json.dumps({"inputs": job.fingerprint}), encoding="utf-8")
-    assert runner.is_current(job)
-    again = runner.plan(["2024-06"], None, data, tmp_path, "vi").jobs[0]
-    assert runner.is_current(again)
-    english = runner.plan(["2024-06"], None, data, tmp_path, "en").jobs[0]
-    assert not runner.is_current(english)
+    assert jobs.is_current(job)
+    again = jobs.plan(["2024-06"], None, data, tmp_path, "vi").jobs[0]
+    assert jobs.is_current(again)
+    english = jobs.plan(["2024-06"], None, data, tmp_path, "en").jobs[0]
+    assert not jobs.is_current(english)
 
 
 def test_a_changed_raw_file_changes_the_fingerprint(data, tmp_path):
     copy = tmp_path / "data"
     shutil.copytree(data / "raw", copy / "raw")
-    before = runner.input_hashes("2024-09", copy)
+    before = load_year("2024-09", copy).input_hashes()
     assert any(name.startswith("2024-06/") for name in before)  # the year so far counts
     (copy / "raw" / "units.csv").write_text((copy / "raw" / "units.csv").read_text(encoding="utf-8") + "\n",
                                             encoding="utf-8")
-    assert runner.input_hashes("2024-09", copy) != before
+    assert load_year("2024-09", copy).input_hashes() != before
 
 
 def test_all_periods_finds_every_raw_folder(data, tmp_path, capsys):
@@ -123,13 +128,13 @@ def test_all_periods_finds_every_raw_folder(data, tmp_path, capsys):
 
 # --- progress and index ---------------------------------------------------------------------------
 def _outcome(stem="report", status="rendered"):
-    job = runner.Job("2024-06", stem, "nb.ipynb", "out", {}, "t", "vi")
-    return runner.Outcome(job, status, 1.5)
+    job = jobs.Job("2024-06", stem, "nb.ipynb", "out", {}, "t", "vi")
+    return jobs.Outcome(job, status, 1.5)
 
 
 def test_progress_without_a_terminal_logs_one_plain_line_per_render(caplog):
     caplog.set_level("INFO", logger="mtqg.report")
-    progress = runner.Progress(2, stream=io.StringIO())
+    progress = Progress(2, stream=io.StringIO())
     progress.update(_outcome())
     progress.update(_outcome("01975", "failed"))
     assert [r.getMessage() for r in caplog.records] == ["[1/2] rendered 2024-06 report (1.5 s)",
@@ -142,11 +147,11 @@ def test_progress_on_a_terminal_draws_a_bar():
             return True
 
     stream = Tty()
-    progress = runner.Progress(2, stream=stream)
+    progress = Progress(2, stream=stream)
     progress.update(_outcome())
     progress.update(_outcome("01975"))
     text = stream.getvalue()
-    assert "\r[###############...............] 1/2" in text and "] 2/2" in text and text.endswith("\n")
+    assert "2/2" in text and "100%" in text and "rendered 2024-06 01975" in text
 
 
 def test_index_links_every_rendered_period_and_scorecard(tmp_path):
@@ -157,7 +162,7 @@ def test_index_links_every_rendered_period_and_scorecard(tmp_path):
             (folder / f"{stem}.html").write_text("x", encoding="utf-8")
             (folder / f"{stem}.fingerprint.json").write_text(
                 json.dumps({"stem": stem, "title": f"<b>{stem}</b>", "inputs": {}}), encoding="utf-8")
-    index = runner.write_index(tmp_path).read_text(encoding="utf-8")
+    index = write_index(tmp_path).read_text(encoding="utf-8")
     assert 'href="2024-06/report.html"' in index and 'href="2024-06/01975.html"' in index
     assert 'href="2024-09/report.html"' in index and "&lt;b&gt;01975&lt;/b&gt;" in index
     assert index.index("2024-09") < index.index("2024-06")  # newest first
@@ -188,25 +193,25 @@ def test_data_urls_and_anchors_are_not_external():
                                            (1066.4, "1.066,4", "1,066.4"), (31804.4, "31.804,4", "31,804.4"),
                                            (616, "616", "616"), (0, "0", "0")])
 def test_numbers_in_vietnamese_and_english_notation(value, vi, en):
-    assert h.number(value, lang="vi") == vi and h.number(value, lang="en") == en
+    assert notation.decimal_text(value, 3, "vi") == vi and notation.decimal_text(value, 3, "en") == en
 
 
 def test_amounts_and_rates():
-    assert h.amount(11_685_233_000) == "11.685,233"
-    assert h.percent(14 / 46) == "30,43%" and h.percent(616 / 2041, "en") == "30.18%"
-    assert h.percent(float("nan")) == "–" and h.rate(1, 0) != h.rate(1, 0)  # NaN where plan is zero
+    assert notation.amount(11_685_233_000) == "11.685,233"
+    assert notation.percent(14 / 46) == "30,43%" and notation.percent(616 / 2041, "en") == "30.18%"
+    assert notation.percent(float("nan")) == "–" and ratio(1, 0) != ratio(1, 0)  # NaN where plan is zero
 
 
 def test_tables_escape_text_from_the_data():
     import pandas as pd
 
     frame = pd.DataFrame({"unit_name": ["<script>alert(1)</script>"], "plan_vnd": [2_041_000_000]})
-    out = h.table_html(frame, "vi")
+    out = table_html(frame, "vi")
     assert "<script>" not in out and "&lt;script&gt;" in out and "2.041" in out and 'class="num"' in out
 
 
 def test_summary_cells_that_look_like_formulas_are_text():
-    from mtqg_analysis.excel_export import safe_text
+    from mtqg_analysis.domain.text import spreadsheet_safe as safe_text
 
     assert [safe_text(v) for v in ["=1+1", "+84", "-x", "@SUM(A1)", "Tạm ứng"]] == ["'=1+1", "'+84", "'-x",
                                                                                     "'@SUM(A1)", "Tạm ứng"]

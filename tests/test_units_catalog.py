@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mtqg_analysis.catalog import load_catalog
+from mtqg_analysis.domain.catalog import load_catalog
 from mtqg_analysis.errors import InputError
-from mtqg_analysis.periods import parse_period
-from mtqg_analysis.units import load_units
+from mtqg_analysis.domain.periods import parse_period
+from mtqg_analysis.domain.units import load_units
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,0 +1,125 @@
+"""Totals at every level of the catalog and of place (spec §5), with the measures of
+:mod:`.measures`.
+
+The tidy table holds only leaf (data) lines. A leaf's amounts roll up to its ancestors: at level
+"project" DA1.ND2 and DA1.ND4.PT both count for DA1. A leaf that has no ancestor at the requested
+level stays as itself (DA8 at level "subproject" is DA8).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..domain.catalog import LEVELS, Catalog, load_catalog
+from ..errors import ParameterError
+from .measures import summarise, text_column
+
+#: "line" is the leaf line itself; the others are catalog levels.
+GROUP_LEVELS = ["line", *LEVELS]
+_NOT_IN_CATALOG = 10**6
+
+
+def _catalog(catalog: Catalog | None) -> Catalog:
+    return catalog if catalog is not None else load_catalog()
+
+
+def _order(codes, cat: Catalog) -> list[int]:
+    return [cat.order(c) if c in cat.frame.index else _NOT_IN_CATALOG for c in codes]
+
+
+def with_effective_capital(frame: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Add ``effective_capital``: the row's ``capital_type``, or where the report did not split,
+    the line's usual capital type from the catalog (DA4.TDA1.DTBD -> "sn", DA4.TDA1.ND1 -> "dtpt")."""
+    cat = _catalog(catalog)
+    out = frame.copy()
+    given = text_column(out["capital_type"])
+    codes = text_column(out["line_code"])
+    default = codes.map({c: cat.default_capital(c) if c in cat.frame.index else "" for c in codes.unique()})
+    out["effective_capital"] = given.where(given != "", default)
+    return out
+
+
+def with_group(frame: pd.DataFrame, level: str, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Add ``group_code``: the ancestor-or-self of each row's line at ``level`` (the line itself
+    when it has none, or when ``level`` is "line")."""
+    if level not in GROUP_LEVELS:
+        raise ParameterError(f"unknown catalog level '{level}'; use one of: {', '.join(GROUP_LEVELS)}")
+    cat = _catalog(catalog)
+    out = frame.copy()
+    codes = text_column(out["line_code"])
+    if level == "line":
+        out["group_code"] = codes
+    else:
+        out["group_code"] = codes.map({c: (cat.at_level(c, level) if c in cat.frame.index else None) or c
+                                       for c in codes.unique()})
+    return out
+
+
+def by_level(frame: pd.DataFrame, level: str = "project", catalog: Catalog | None = None,
+             lang: str = "vi") -> pd.DataFrame:
+    """One row per catalog code at ``level`` (``code``, ``level``, ``name``), in catalog order.
+
+    ``level`` is "project", "subproject", "content", "item" or "line" (the leaf lines as they are).
+    """
+    cat = _catalog(catalog)
+    rows = with_group(frame, level, cat)
+    out = summarise(rows, ["group_code"]).rename(columns={"group_code": "code"})
+    out.insert(1, "level", [cat.frame.at[c, "level"] if c in cat.frame.index else "" for c in out["code"]])
+    out.insert(2, "name", [cat.name(c, lang) if c in cat.frame.index else c for c in out["code"]])
+    out["_order"] = _order(out["code"], cat)
+    return out.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def by_unit(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit (``unit_code``, ``unit_name``), in unit-code order."""
+    out = summarise(frame, ["unit_code", "unit_name"])
+    return out.sort_values("unit_code", kind="stable").reset_index(drop=True)
+
+
+def by_capital_type(frame: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataFrame:
+    """One row per effective capital type (``effective_capital``: "dtpt", "sn", or "" for lines
+    the catalog does not type)."""
+    rows = with_effective_capital(frame, catalog)
+    out = summarise(rows, ["effective_capital"])
+    order = {"dtpt": 0, "sn": 1}
+    return out.sort_values("effective_capital", key=lambda s: s.map(order).fillna(2),
+                           kind="stable").reset_index(drop=True)
+
+
+def by_budget_source(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per budget source ("nstw", "nsdp", or "" where the report did not split)."""
+    rows = frame.assign(budget_source=text_column(frame["budget_source"]))
+    out = summarise(rows, ["budget_source"])
+    order = {"nstw": 0, "nsdp": 1}
+    return out.sort_values("budget_source", key=lambda s: s.map(order).fillna(2),
+                           kind="stable").reset_index(drop=True)
+
+
+def by_unit_level(frame: pd.DataFrame, level: str = "project", catalog: Catalog | None = None) -> pd.DataFrame:
+    """Units crossed with catalog codes at ``level`` (``unit_code``, ``unit_name``, ``code``);
+    ``share_of_total_plan`` is the share of the whole input's plan."""
+    cat = _catalog(catalog)
+    rows = with_group(frame, level, cat)
+    out = summarise(rows, ["unit_code", "unit_name", "group_code"]).rename(columns={"group_code": "code"})
+    out["_order"] = _order(out["code"], cat)
+    out = out.sort_values(["unit_code", "_order"], kind="stable").drop(columns="_order")
+    return out.reset_index(drop=True)
+
+
+def by_line_unit(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per (line, unit): the splits of a line in a unit summed (``line_code``,
+    ``unit_code``, ``unit_name``). The base of the per-line unit lists."""
+    return summarise(frame, ["line_code", "unit_code", "unit_name"])
+
+
+def pivot_rates(frame: pd.DataFrame, catalog: Catalog | None = None, value: str = "financial_rate",
+                level: str = "project") -> pd.DataFrame:
+    """Units (rows, by name, in unit-code order) x catalog codes at ``level`` (columns, in catalog
+    order) of ``value``; NaN where a unit has no plan there: the heat map of the report."""
+    cat = _catalog(catalog)
+    crossed = by_unit_level(frame, level, cat)
+    table = crossed.pivot(index="unit_code", columns="code", values=value)
+    names = crossed.drop_duplicates("unit_code").set_index("unit_code")["unit_name"]
+    table = table[sorted(table.columns, key=lambda c: _order([c], cat)[0])]
+    table.index = [names[c] for c in table.index]
+    table.index.name = "unit_name"
+    return table

@@ -1,0 +1,38 @@
+"""Text files as Excel and people save them (spec §3.2, §2.1): the encoding and the delimiter.
+
+Tidy CSV reports and ``units.csv`` are read alike: UTF-8 with or without BOM, UTF-16 with a BOM,
+or Windows-1258 (an old Vietnamese Windows); "," or ";" (Excel in a Vietnamese locale writes ";").
+"""
+from __future__ import annotations
+
+from ..errors import InputError
+
+NOT_TEXT = "the CSV file is not text in UTF-8, UTF-16 or Windows-1258 (save it from Excel as 'CSV UTF-8')"
+
+
+def decode(data: bytes, display: str) -> str:
+    """The text of a CSV file's bytes, line ends normalised to "\\n"."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="strict")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError("the CSV file starts like UTF-16 but cannot be decoded as UTF-16", display) from None
+    elif b"\x00" in data[:4096]:
+        raise InputError(NOT_TEXT, display)
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1258")
+            except UnicodeDecodeError:
+                raise InputError(NOT_TEXT, display) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def delimiter(text: str) -> str:
+    """";" where the first line has more semicolons than commas, else ","."""
+    first = text.split("\n", 1)[0]
+    return ";" if first.count(";") > first.count(",") else ","

@@ -1,0 +1,54 @@
+"""The tables the package writes and every later stage reads (spec §4): their columns and types.
+
+``funding`` (spec §4.1): one row per unit, catalog line, capital type and budget source of a
+period, money in whole đồng (int64). ``quality`` (spec §4.2): the data-quality findings.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+TIDY_COLUMNS = {
+    "period": "string",
+    "unit_code": "string",
+    "unit_name": "string",
+    "line_code": "string",
+    "capital_type": "string",
+    "budget_source": "string",
+    "measure_unit": "string",
+    "plan_qty": "float64",
+    "done_qty": "float64",
+    "plan_vnd": "int64",
+    "disbursed_vnd": "int64",
+    "source_file": "string",
+    "source_sheet": "string",
+    "source_row": "int64",
+    "note": "string",
+}
+#: A row's identity within a period: two rows with the same key are the same report twice.
+KEY = ["unit_code", "line_code", "capital_type", "budget_source"]
+#: Order of the splits of one line: the undivided row first, then ĐTPT before SN, NSTW before NSĐP.
+SPLIT_ORDER = {"": 0, "dtpt": 1, "sn": 2, "nstw": 1, "nsdp": 2}
+
+QUALITY_COLUMNS = ["severity", "check", "unit_code", "line_code", "source_file", "source_sheet", "source_row",
+                   "message"]
+SEVERITIES = ["warning", "info"]
+
+
+def empty_tidy() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in TIDY_COLUMNS.items()})
+
+
+def as_tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with exactly the spec §4.1 columns, in order, with their types."""
+    return frame[list(TIDY_COLUMNS)].astype(TIDY_COLUMNS)
+
+
+def as_quality(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with exactly the spec §4.2 columns: text, and ``source_row`` as a nullable integer."""
+    frame = frame.reindex(columns=QUALITY_COLUMNS)
+    text = {c: "string" for c in QUALITY_COLUMNS if c != "source_row"}
+    out = frame.astype(text)
+    for column in text:
+        out[column] = out[column].fillna("")
+    out["source_row"] = pd.to_numeric(frame["source_row"], errors="coerce").astype("Int64")
+    return out

@@ -1,0 +1,13 @@
+"""Stage 1, extract: raw report files as they are, with provenance (spec §2, §3).
+
+Nothing here interprets labels or amounts. :func:`read_period` lists a period's files
+(:mod:`.files`), refuses what cannot be a report before opening it (:mod:`.guards`), finds the
+report sheets of workbooks (:mod:`.workbook`, :mod:`.header`, :mod:`.cells`, :mod:`.legacy`,
+:mod:`.formulas`) and reads tidy CSV files (:mod:`.tidy_csv`), handing each table on untouched
+as a :class:`~.raw.RawTable` to :mod:`mtqg_analysis.transform`.
+"""
+from .files import period_folder, raw_periods, raw_files
+from .raw import Column, RawTable
+from .read import read_file, read_period
+
+__all__ = ["Column", "RawTable", "period_folder", "raw_files", "raw_periods", "read_file", "read_period"]

@@ -1,0 +1,223 @@
+"""The header of a report sheet (spec §3.1 "Header", "Amount unit"): where it is, which column
+is which, and the money unit stated above it.
+
+Works on a *grid* (the sheet's values, row by row, text already in Unicode) and its merged ranges
+as ``(min_row, max_row, min_col, max_col)`` tuples, 1-based: the same for every workbook kind.
+The words are data: ``data/header_words.csv`` (roles of header cells) and ``data/money_units.csv``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from openpyxl.utils import get_column_letter
+
+from ..domain import resources
+from ..domain.text import contains_word, fold, normalize
+from ..errors import InputError
+from .raw import DEFAULT_DONG_PER_UNIT, Column
+
+HEADER_SEARCH_ROWS = 40  # the header row is found among the first rows of a sheet
+MAX_HEADER_ROWS = 3
+
+Merged = tuple[int, int, int, int]  # min_row, max_row, min_col, max_col (1-based, inclusive)
+
+
+@dataclass
+class Header:
+    top: int  # 0-based index of the first header row
+    depth: int  # header rows
+    columns: dict[str, Column]
+    body_start: int  # 0-based index of the first row below the header (and its column-number row)
+
+
+# --- vocabularies --------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def header_words() -> dict[str, list[str]]:
+    words: dict[str, list[str]] = {}
+    for row in resources.table("header_words.csv").itertuples():
+        words.setdefault(row.role, []).append(fold(row.word))
+    return words
+
+
+@lru_cache(maxsize=None)
+def money_units() -> list[tuple[str, int]]:
+    table = resources.table("money_units.csv")
+    pairs = [(fold(w), int(m)) for w, m in zip(table["word"], table["dong_per_unit"])]
+    return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+
+
+def _has(role: str, folded_text: str) -> bool:
+    return any(contains_word(folded_text, w) for w in header_words()[role])
+
+
+_MONEY_LINE = re.compile(r"^\(?\s*(?:đơn vị tính|đơn vị|đvt)\s*:\s*(?P<unit>.+?)\s*\)?\s*\.?$")
+
+
+def money_unit_of(text: str) -> int | None:
+    """Đồng per unit for a unit phrase ("triệu đồng" -> 1_000_000); None if not a money unit."""
+    phrase = fold(text).strip(" .()")
+    for word, multiplier in money_units():
+        if phrase == word:
+            return multiplier
+    return None
+
+
+# --- finding the header --------------------------------------------------------------------------
+def find_header(grid: list[tuple]) -> int | None:
+    """0-based index of the row holding "STT" and a label heading, or None."""
+    for index, values in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        texts = [fold(v) for v in values if isinstance(v, str)]
+        if any(t in header_words()["stt"] for t in texts) and any(_has("label", t) for t in texts):
+            return index
+    return None
+
+
+_NUMBER_ROW_CELL = re.compile(r"^\(?[\d\s()+\-*/=x.,%a-z]{1,20}\)?$")
+
+
+def is_column_number_row(values: tuple) -> bool:
+    """A row that only numbers the columns: "(1) (2) 3=4+5" or "1 2 3 ..." (spec §3.1)."""
+    cells = [v for v in values if v is not None and str(v).strip() != ""]
+    if len(cells) < 3:
+        return False
+    texts = [fold(v) for v in cells]
+    if not all(_NUMBER_ROW_CELL.match(t) and re.search(r"\d", t) for t in texts):
+        return False
+    leading = [int(m.group()) for t in texts if (m := re.search(r"\d+", t))]
+    return leading[:2] == [1, 2] or all(t.startswith("(") for t in texts)
+
+
+def _header_depth(grid: list[tuple], top: int, merged: list[Merged]) -> int:
+    """Rows the header spans: the tallest merge starting on the header row, else the rows below
+    that carry sub-headings and no row content (at most three rows in all)."""
+    depth = 1
+    for min_row, max_row, _, _ in merged:
+        if min_row == top + 1:
+            depth = max(depth, max_row - min_row + 1)
+    while depth < MAX_HEADER_ROWS and top + depth < len(grid):
+        row = grid[top + depth]
+        texts = [fold(v) for v in row if isinstance(v, str) and v.strip()]
+        numbers = [v for v in row if isinstance(v, (int, float))]
+        if not texts or numbers or is_column_number_row(row):
+            break
+        if not all(any(_has(role, t) for role in ("qty", "amount", "dtpt", "sn", "nstw", "nsdp")) for t in texts):
+            break
+        depth += 1
+    return min(depth, MAX_HEADER_ROWS)
+
+
+def _header_paths(grid: list[tuple], top: int, depth: int, merged: list[Merged]) -> dict[int, list[str]]:
+    """Each column's header texts from the top header row down (merged cells read from their
+    top-left cell; repeated texts once)."""
+    width = max((len(r) for r in grid[top: top + depth]), default=0)
+
+    def header_text(r: int, c: int) -> str:
+        for min_row, max_row, min_col, max_col in merged:
+            if min_row <= r + 1 <= max_row and min_col <= c + 1 <= max_col:
+                first = grid[min_row - 1]
+                return normalize(first[min_col - 1]) if min_col - 1 < len(first) else ""
+        row = grid[r]
+        return normalize(row[c]) if c < len(row) else ""
+
+    texts = [[header_text(r, c) for c in range(width)] for r in range(top, top + depth)]
+    # A group heading typed over its first column only, without merging ("Kế hoạch" above
+    # "Khối lượng | Tổng số"), covers the next columns that have a sub-heading and none of their own.
+    for level in range(depth - 1):
+        above, below = texts[level], texts[level + 1]
+        for c in range(1, width):
+            if not above[c] and below[c] and above[c - 1] and below[c - 1]:
+                above[c] = above[c - 1]
+    paths: dict[int, list[str]] = {}
+    for c in range(width):
+        path: list[str] = []
+        for level in range(depth):
+            text = texts[level][c]
+            if text and (not path or path[-1] != text):
+                path.append(text)
+        if path:
+            paths[c] = path
+    return paths
+
+
+def _split_of(texts: list[str]) -> tuple[str, str]:
+    capital = "dtpt" if any(_has("dtpt", t) for t in texts) else "sn" if any(_has("sn", t) for t in texts) else ""
+    budget = "nstw" if any(_has("nstw", t) for t in texts) else "nsdp" if any(_has("nsdp", t) for t in texts) else ""
+    return capital, budget
+
+
+def column_roles(paths: dict[int, list[str]]) -> dict[str, Column]:
+    """Which column is which, from the words of its header path (spec §3.1 "Header")."""
+    columns: dict[str, Column] = {}
+
+    def put(key: str, c: int, path: list[str]) -> None:
+        if key not in columns:  # the first column with a role wins; repeats are ignored
+            columns[key] = Column(key, get_column_letter(c + 1), " / ".join(path))
+
+    for c, path in sorted(paths.items()):
+        folded = [fold(t) for t in path]
+        top, subs = folded[0], folded[1:]
+        if any(t in header_words()["stt"] for t in folded):
+            put("stt", c, path)
+        elif any(_has("rate", t) for t in folded):
+            put("rate", c, path)
+        elif any(_has("note", t) for t in folded):
+            put("note", c, path)
+        elif _has("plan_group", top) or _has("done_group", top):
+            side = "plan" if _has("plan_group", top) else "done"
+            # In a one-row header the group and the quantity share a cell ("KL kế hoạch").
+            if any(_has("qty", t) for t in (subs or [top])):
+                put(f"{side}_qty", c, path)
+            else:
+                capital, budget = _split_of(subs)
+                put(f"{side}|{capital}|{budget}", c, path)
+        elif _has("measure_unit", top):
+            put("measure_unit", c, path)
+        elif _has("label", top):
+            put("label", c, path)
+    return columns
+
+
+def read_header(grid: list[tuple], merged: list[Merged], display: str, sheet: str) -> Header | None:
+    """The header of a sheet, or None when it has none (not a report sheet). A header without the
+    required columns is an :class:`InputError`."""
+    top = find_header(grid)
+    if top is None:
+        return None
+    depth = _header_depth(grid, top, merged)
+    columns = column_roles(_header_paths(grid, top, depth, merged))
+    missing = [name for key, name in (("stt", "STT"), ("label", "Nội dung")) if key not in columns]
+    if not any(k.startswith("plan|") for k in columns):
+        missing.append("a plan amount (Kế hoạch vốn / Tổng số)")
+    if not any(k.startswith("done|") for k in columns):
+        missing.append("a disbursed amount (Giải ngân / Tổng số)")
+    if missing:
+        raise InputError(f"the sheet has a header row but lacks the required column(s): {', '.join(missing)}",
+                         display, sheet, top + 1)
+    body_start = top + depth
+    if body_start < len(grid) and is_column_number_row(grid[body_start]):
+        body_start += 1
+    return Header(top, depth, columns, body_start)
+
+
+def title_texts(grid: list[tuple], top: int) -> list[str]:
+    """The texts above the header (title cells that may name the unit)."""
+    return [normalize(v) for row in grid[:top] for v in row if isinstance(v, str) and normalize(v)]
+
+
+def money_unit(grid: list[tuple], top: int, display: str, sheet: str) -> int:
+    """The money unit stated above the header ("Đơn vị tính: triệu đồng"), default triệu đồng."""
+    for r, row in enumerate(grid[:top]):
+        for c, value in enumerate(row):
+            if not isinstance(value, str):
+                continue
+            match = _MONEY_LINE.match(fold(value))
+            if not match:
+                continue
+            multiplier = money_unit_of(match["unit"])
+            if multiplier is None:
+                raise InputError(f"unknown money unit '{normalize(value)}' (use đồng, nghìn đồng, triệu đồng "
+                                 "or tỷ đồng)", display, sheet, r + 1, get_column_letter(c + 1))
+            return multiplier
+    return DEFAULT_DONG_PER_UNIT

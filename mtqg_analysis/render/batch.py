@@ -1,0 +1,67 @@
+"""Many renders: a pool of worker processes, each with its own warm kernel, and a progress bar.
+
+On a terminal the progress is a tqdm bar; elsewhere (CI, cron) one log line per finished render.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+
+from .execute import render
+from .jobs import Job, Outcome
+from .kernel import WarmKernel, start_worker
+
+log = logging.getLogger("mtqg.report")
+
+
+class Progress:
+    """A tqdm bar on a terminal; one log line per finished render otherwise."""
+
+    def __init__(self, total: int, stream=None):
+        self.total, self.done = total, 0
+        stream = stream or sys.stderr
+        self.bar = None
+        if hasattr(stream, "isatty") and stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, file=stream, unit="render", dynamic_ncols=True)
+
+    def update(self, outcome: Outcome) -> None:
+        self.done += 1
+        what = f"{outcome.status} {outcome.job.name} ({outcome.seconds:.1f} s)"
+        if self.bar is not None:
+            self.bar.set_postfix_str(what, refresh=False)
+            self.bar.update(1)
+            if self.done == self.total:
+                self.bar.close()
+        else:
+            log.info("[%d/%d] %s", self.done, self.total, what)
+
+
+def run_jobs(jobs: list[Job], n_jobs: int, progress: Progress | None = None) -> list[Outcome]:
+    """Render ``jobs`` in ``n_jobs`` processes (in this process when one job or ``n_jobs`` is 1)."""
+    outcomes = []
+    if n_jobs <= 1 or len(jobs) <= 1:
+        with WarmKernel() as kernel:
+            for job in jobs:
+                outcome = render(job, kernel)
+                outcomes.append(outcome)
+                if progress:
+                    progress.update(outcome)
+        return outcomes
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    context = multiprocessing.get_context("spawn")  # no forked zmq or asyncio state in workers
+    with ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs)), mp_context=context,
+                             initializer=start_worker) as pool:
+        futures = {pool.submit(render, job): job for job in jobs}
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except Exception as exc:  # noqa: BLE001  (a worker that died)
+                outcome = Outcome(futures[future], "failed", 0.0, f"worker failed: {type(exc).__name__}: {exc}")
+            outcomes.append(outcome)
+            if progress:
+                progress.update(outcome)
+    return outcomes

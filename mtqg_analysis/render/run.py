@@ -1,0 +1,56 @@
+"""``mtqg report``: plan the renders, take the periods' locks, skip what is current, render the
+rest in parallel and rewrite the index."""
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..store import atomic
+from ..store.locking import period_lock
+from .batch import Progress, run_jobs
+from .index import write_index
+from .jobs import REPORT, Outcome, is_current, plan
+
+log = logging.getLogger("mtqg.report")
+INDEX_LOCK = "index"  # reports/.index.lock guards reports/index.html
+
+
+@dataclass
+class ReportRun:
+    outcomes: list[Outcome]  # rendered, unchanged and failed, in report order
+    errors: list[str]  # periods or units that could not be planned
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.errors
+
+
+def run_report(periods: list[str], unit_args: list[str] | None, data_dir: Path, reports_dir: Path,
+               lang: str = "vi", jobs: int | None = None, force: bool = False,
+               notebooks: Path | None = None) -> ReportRun:
+    """Render the reports of ``periods`` (and the scorecards of ``unit_args``)."""
+    planned = plan(periods, unit_args, data_dir, reports_dir, lang, notebooks)
+    with contextlib.ExitStack() as held:
+        # Runs on the same periods take turns; whoever holds a period's lock may delete the
+        # temporary files a killed run left in its folder.
+        for period in sorted({job.period for job in planned.jobs}):
+            held.enter_context(period_lock(reports_dir / period))
+            atomic.remove_leftovers(reports_dir / period)
+        held.enter_context(period_lock(reports_dir / INDEX_LOCK))
+        atomic.remove_leftovers(reports_dir)
+        todo = [job for job in planned.jobs if force or not is_current(job)]
+        unchanged = [Outcome(job, "unchanged") for job in planned.jobs if job not in todo]
+        for outcome in unchanged:
+            log.info("unchanged %s", outcome.job.name)
+        outcomes = run_jobs(todo, jobs or os.cpu_count() or 1, Progress(len(todo)) if todo else None)
+        if todo or not (reports_dir / "index.html").exists():
+            write_index(reports_dir, lang)
+    ordered = sorted(outcomes + unchanged, key=lambda o: (o.job.period, o.job.stem != REPORT, o.job.stem))
+    return ReportRun(ordered, planned.errors)

@@ -1,0 +1,79 @@
+"""Tables as text in the report's notation (spec §5), with headers from ``data/labels.csv``.
+
+A column's kind is told by its name, as the analysis names them: ``*_vnd`` amounts in triệu đồng,
+``*_rate`` and ``share_*`` percentages, ``*_qty`` quantities, ``gap`` rate points, ``rank`` and
+``size`` whole numbers. Every header is the ``column.<name>`` label.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..domain import notation
+from ..domain.labels import check_lang, labels
+
+#: Text columns that list names: empty means "none", shown as a dash.
+LIST_COLUMNS = {"full", "none"}
+INTEGER_COLUMNS = {"rank", "size", "findings", "warnings", "info", "warning", "total"}
+
+
+def column_kind(column: str) -> str:
+    name = str(column)
+    if name.endswith("_vnd") or name.endswith("_vnd_change"):
+        return "amount"
+    if name.endswith("_rate") or name.startswith("share_"):
+        return "rate"
+    if name.endswith("_qty") or name.endswith("_qty_change"):
+        return "quantity"
+    if name == "gap":
+        return "points"
+    if name in INTEGER_COLUMNS:
+        return "integer"
+    return "text"
+
+
+def is_numeric(column: str) -> bool:
+    return column_kind(column) != "text"
+
+
+def cell_text(value, kind: str, lang: str = "vi") -> str:
+    if kind == "amount":
+        return notation.amount(value, lang)
+    if kind == "rate":
+        return notation.percent(value, lang)
+    if kind == "quantity":
+        return notation.quantity(value, lang)
+    if kind == "points":
+        return notation.points(value, lang)
+    if kind == "integer":
+        return notation.decimal_text(value, 0, lang)
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def header(column: str, lang: str = "vi") -> str:
+    """The header of a column: its ``column.<name>`` label, else the name itself."""
+    return labels(lang).get(f"column.{column}", str(column))
+
+
+def formatted(frame: pd.DataFrame, lang: str = "vi", headers: dict | None = None) -> pd.DataFrame:
+    """A copy of ``frame`` with every value as text in the report's notation and the headers in
+    the report's language (``headers`` overrides some)."""
+    check_lang(lang)
+    out = pd.DataFrame(index=frame.index)
+    for column in frame.columns:
+        kind = column_kind(column)
+        values = [cell_text(v, kind, lang) for v in frame[column]]
+        if column in LIST_COLUMNS:
+            values = [v or notation.DASH for v in values]
+        out[column] = values
+    names = {c: (headers or {}).get(c) or header(c, lang) for c in frame.columns}
+    return out.rename(columns=names)
+
+
+#: What the report shows of the tables of :mod:`mtqg_analysis.analysis`, in order.
+LEVEL_COLUMNS = ["code", "name", "measure_unit", "plan_qty", "done_qty", "plan_vnd", "disbursed_vnd",
+                 "financial_rate", "physical_rate"]
+RANKING_COLUMNS = ["rank", "unit_code", "unit_name", "plan_vnd", "disbursed_vnd", "financial_rate"]
+LAGGING_COLUMNS = ["code", "name", "plan_vnd", "disbursed_vnd", "financial_rate", "district_rate", "gap"]
+TRAJECTORY_COLUMNS = ["period", "plan_vnd", "disbursed_vnd", "financial_rate"]

@@ -1,0 +1,104 @@
+"""Executed notebook -> one self-contained HTML page (spec §5).
+
+nbconvert's ``basic`` template renders the cells (outputs only: no code, no prompts, no injected
+parameters); the page around them is ``data/templates/page.html.j2`` (Jinja2): compact CSS, a
+table of contents built from the headings, and nothing loaded from outside the file (no
+require.js, no MathJax, no CDN). Charts are PNGs embedded as ``data:`` URIs.
+"""
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+from markupsafe import Markup
+
+from ..domain.labels import label
+from ..domain.resources import read_text
+
+REMOVE_TAGS = ("injected-parameters", "parameters", "remove-cell")
+
+_HEADING = re.compile(r"<h([1-3])(?P<attrs>[^>]*)>(?P<body>.*?)</h\1>", re.DOTALL)
+_ID = re.compile(r'\bid="([^"]*)"')
+_ANCHOR = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+@lru_cache(maxsize=None)
+def templates():
+    """The Jinja2 environment of ``data/templates/`` (HTML autoescaped)."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: read_text(f"templates/{name}")),
+                              autoescape=True, keep_trailing_newline=True)
+
+
+def exporter():
+    """An nbconvert HTMLExporter set up for code-free reports."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = REMOVE_TAGS
+    # papermill's error banner cells are kept: a failed notebook is never published anyway.
+    exp = HTMLExporter(config=config, template_name="basic")
+    exp.exclude_input = True
+    exp.exclude_input_prompt = True
+    exp.exclude_output_prompt = True
+    exp.anchor_link_text = "#"
+    exp.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    return exp
+
+
+def with_anchors(body: str) -> tuple[str, list[dict]]:
+    """Give every h1-h3 an id; return the body and the table of contents (h2 and h3 entries)."""
+    entries: list[dict] = []
+    used: set[str] = set()
+
+    def visit(match: re.Match) -> str:
+        level = int(match[1])
+        attrs, inner = match["attrs"], match["body"]
+        text = html.unescape(_TAG.sub("", _ANCHOR.sub("", inner))).strip()
+        found = _ID.search(attrs)
+        anchor = found[1] if found else ""
+        if not anchor or anchor in used:
+            base = re.sub(r"[^\w-]+", "-", text, flags=re.UNICODE).strip("-").lower() or "section"
+            anchor, n = base, 2
+            while anchor in used:
+                anchor, n = f"{base}-{n}", n + 1
+            attrs = _ID.sub("", attrs) + f' id="{html.escape(anchor)}"'
+        used.add(anchor)
+        if level > 1:
+            entries.append({"level": level, "anchor": html.unescape(anchor), "text": text})
+        return f"<h{level}{attrs}>{inner}</h{level}>"
+
+    return _HEADING.sub(visit, body), entries
+
+
+def page(body: str, title: str, lang: str = "vi", template: str = "page.html.j2", **context) -> str:
+    """A complete HTML page around ``body`` (trusted HTML: nbconvert's output, whose data text is
+    already escaped) with the package's CSS and a table of contents."""
+    body, toc = with_anchors(body)
+    return templates().get_template(template).render(
+        lang=lang, title=title, css=Markup(read_text("templates/report.css")), body=Markup(body), toc=toc,
+        toc_title=label("text.toc_title", lang), **context)
+
+
+def notebook_to_html(nb, title: str, lang: str = "vi") -> str:
+    """HTML of an executed notebook: outputs only, self-contained."""
+    import copy
+
+    body, _resources = exporter().from_notebook_node(copy.deepcopy(nb))
+    return page(body, title, lang)
+
+
+EXTERNAL = re.compile(
+    r"""<script[^>]*\bsrc\s*=|<link[^>]*\bhref\s*=\s*["']?(?!#)|url\(\s*["']?(?!data:|#)|@import""",
+    re.IGNORECASE)
+
+
+def external_references(text: str) -> list[str]:
+    """Anything in ``text`` that would load a resource from outside the file (used by tests)."""
+    return [m[0] for m in EXTERNAL.finditer(text)]

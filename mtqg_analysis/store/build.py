@@ -1,0 +1,129 @@
+"""Building a period's processed files (spec §4): extract -> transform -> validate -> write.
+
+``build_period`` writes ``funding.parquet``, ``funding.csv``, ``quality.csv`` and the manifest of
+what they were made from, each atomically; a run with input errors writes nothing and raises
+:class:`~mtqg_analysis.errors.InputErrors` with every error found. Runs on the same period take
+turns (:mod:`.locking`).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..domain.catalog import load_catalog
+from ..domain.periods import Period, parse_period, previous_in_year
+from ..domain.text import spreadsheet_safe_frame
+from ..errors import InputError, InputErrors
+from ..extract import period_folder, raw_periods, read_period
+from ..transform import clean_tables
+from ..validate import quality
+from . import manifest as manifests
+from .atomic import atomic_path, remove_leftovers
+from .locking import DEFAULT_WAIT_SECONDS, period_lock
+from .paths import processed_dir, raw_dir, resolve_data_dir, units_csv, units_for
+
+log = logging.getLogger(__name__)
+
+FUNDING_PARQUET = "funding.parquet"
+FUNDING_CSV = "funding.csv"
+QUALITY_CSV = "quality.csv"
+
+
+@dataclass
+class BuildResult:
+    period: Period
+    out_dir: Path
+    rows: int
+    findings: int
+
+
+def build_period(period, data_dir=None, *, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> BuildResult:
+    """Read, clean and validate a period's raw reports and write its processed files.
+
+    Raises :class:`InputErrors` with every problem found; then nothing is written and the
+    previous outputs stay as they were. Runs on the same period take turns (a lock beside the
+    period's folder): a second run waits up to ``wait_seconds``, then raises ``BusyError``.
+    """
+    period = parse_period(period)
+    data_dir = resolve_data_dir(data_dir)
+    with period_lock(processed_dir(period, data_dir), wait_seconds=wait_seconds):
+        return _build(period, data_dir)
+
+
+def input_files(period: Period, data_dir: Path) -> list[Path]:
+    """The raw files a period's processed table is made from: its reports and ``units.csv``."""
+    from ..extract import raw_files
+
+    raw = raw_dir(data_dir)
+    files = raw_files(period_folder(raw, period))
+    return files + ([units_csv(data_dir)] if units_csv(data_dir).exists() else [])
+
+
+def _build(period: Period, data_dir: Path) -> BuildResult:
+    from .load import load_period
+
+    raw = raw_dir(data_dir)
+    units = units_for(data_dir)
+    catalog = load_catalog()
+    try:
+        tables, errors, _files = read_period(raw, period)
+    except InputError as error:
+        raise InputErrors([error], f"period {period}") from None
+    cleaned = clean_tables(tables, period, units, catalog)
+    errors += cleaned.errors
+    if not errors and not len(cleaned.tidy):
+        errors.append(InputError(f"no report sheet with data was found for period {period}",
+                                 period_folder(raw, period).relative_to(raw).as_posix()))
+    if errors:
+        raise InputErrors(errors, f"period {period}")
+
+    previous_period = previous_in_year(period, raw_periods(raw))
+    previous, extra = None, list(cleaned.findings)
+    if previous_period is not None:
+        try:
+            previous = load_period(previous_period, data_dir)
+        except InputErrors as problem:
+            extra.append({"severity": "info", "check": "previous_period_unreadable", "unit_code": "",
+                          "line_code": "", "source_file": "", "source_sheet": "", "source_row": None,
+                          "message": f"{previous_period} could not be read, so year-to-date values were not "
+                                     f"compared with it ({len(problem.errors)} error(s))"})
+    findings = quality(cleaned.tidy, cleaned.checks, cleaned.rates, units.valid_in(period),
+                       previous, previous_period, extra)
+    out_dir = processed_dir(period, data_dir)
+    record = manifests.manifest(input_files(period, data_dir), raw, manifests.read_manifest(out_dir))
+    write_outputs(out_dir, cleaned.tidy, findings, record)
+    log.debug("%s: %d rows, %d findings -> %s", period, len(cleaned.tidy), len(findings), out_dir)
+    return BuildResult(period, out_dir, len(cleaned.tidy), len(findings))
+
+
+def write_outputs(out_dir: Path, tidy: pd.DataFrame, findings: pd.DataFrame, manifest: dict) -> None:
+    """All files of a period, each written to a temporary file first and renamed into place at
+    the end, so that a crash leaves either the old or the new version of each file."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out_dir)  # from a run killed mid-write; the caller holds the period's lock
+    with contextlib.ExitStack() as stack:
+        parquet = stack.enter_context(atomic_path(out_dir / FUNDING_PARQUET))
+        funding_csv = stack.enter_context(atomic_path(out_dir / FUNDING_CSV))
+        quality_csv = stack.enter_context(atomic_path(out_dir / QUALITY_CSV))
+        manifest_file = stack.enter_context(atomic_path(out_dir / manifests.MANIFEST))
+        tidy.to_parquet(parquet, index=False)
+        spreadsheet_safe_frame(tidy).to_csv(funding_csv, index=False, encoding="utf-8")
+        spreadsheet_safe_frame(findings).to_csv(quality_csv, index=False, encoding="utf-8")
+        manifest_file.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def is_stale(period, data_dir=None) -> bool:
+    """Whether the processed files are missing or were made from other raw files or package."""
+    period = parse_period(period)
+    data_dir = resolve_data_dir(data_dir)
+    out_dir = processed_dir(period, data_dir)
+    recorded = manifests.read_manifest(out_dir)
+    if recorded is None or not (out_dir / FUNDING_PARQUET).exists():
+        return True
+    current = manifests.manifest(input_files(period, data_dir), raw_dir(data_dir), recorded)
+    return not manifests.same_inputs(recorded, current)

@@ -1,0 +1,158 @@
+"""Per report sheet, in plain Python (spec §3.1 "Which unit", "Rows", "Totals"): which unit it
+belongs to, which catalog line each row is (in the context of the rows above), which rows are
+data and which are totals, subtotals or "Trong đó" rows, and which split columns become rows.
+
+The words are data: ``data/row_words.csv`` (total and "of which" rows), ``data/capital_types.csv``.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from ..domain import resources
+from ..domain.catalog import Catalog
+from ..domain.schema import SPLIT_ORDER
+from ..domain.text import fold, normalize
+from ..domain.units import Units
+from ..errors import InputError
+from ..extract import RawTable
+
+BLANKS = {"", "-", "–", "—"}
+
+
+@lru_cache(maxsize=None)
+def _row_words() -> dict[str, set[str]]:
+    words: dict[str, set[str]] = {}
+    for row in resources.table("row_words.csv").itertuples():
+        words.setdefault(row.kind, set()).add(fold(row.word).rstrip(":"))
+    return words
+
+
+@lru_cache(maxsize=None)
+def capital_words() -> dict[str, tuple[str, str]]:
+    table = resources.table("capital_types.csv")
+    return {fold(w): (c, b) for w, c, b in zip(table["word"], table["capital_type"], table["budget_source"])}
+
+
+def _is_total(label: str) -> bool:
+    return fold(label).strip(" :.") in _row_words()["total"]
+
+
+def _is_of_which(label: str) -> bool:
+    folded = fold(label).lstrip("-+* ")
+    return any(folded.startswith(w) for w in _row_words()["of_which"])
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or (
+        isinstance(value, str) and normalize(value) in BLANKS)
+
+
+# --- per table: unit, labels, row kinds (plain Python) ---------------------------------------------
+def resolve_unit(table: RawTable, units: Units) -> str:
+    """The unit a sheet reports for: its sheet name, else the first title cell naming a unit."""
+    for hint in table.unit_hints:
+        code = units.match(hint)
+        if code:
+            return code
+    # Name the text that most looks like a unit: a title cell starting with a unit prefix, else the sheet.
+    candidates = [h for h in table.unit_hints[1:] if units._bare(h) != fold(h)] or [table.sheet]
+    return units.resolve(candidates[0], file=table.file, sheet=table.sheet)
+
+
+def _amount_keys(table: RawTable, side: str) -> list[tuple[str, str]]:
+    return [tuple(k.split("|")[1:]) for k in table.columns if k.startswith(side + "|")]
+
+
+def _leaves(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Split keys not covered by a more specific key ("Tổng số" is covered by ĐTPT and SN)."""
+    def covers(general, specific):
+        return general != specific and all(g in ("", s) for g, s in zip(general, specific))
+    return [k for k in keys if not any(covers(k, other) for other in keys)]
+
+
+def split_columns(table: RawTable) -> tuple[list[tuple[str, str]], bool]:
+    """The splits that become tidy rows, and whether the sheet splits at all."""
+    plan_keys, done_keys = _amount_keys(table, "plan"), _amount_keys(table, "done")
+    plan_leaves, done_leaves = _leaves(plan_keys), _leaves(done_keys)
+    common = [k for k in plan_leaves if k in done_leaves]
+    if not common and ("", "") in plan_keys and ("", "") in done_keys:
+        common = [("", "")]
+    if not common:
+        raise InputError("the plan and disbursed columns are split differently (by capital type or budget "
+                         "source); split both the same way", table.file, table.sheet)
+    return sorted(common, key=lambda k: (SPLIT_ORDER[k[0]], SPLIT_ORDER[k[1]])), common != [("", "")]
+
+
+def classify_rows(table: RawTable, catalog: Catalog, errors: list[InputError]) -> tuple[list[str], list[str], list[str]]:
+    """(kind, line_code, label) per row: kind is data, subtotal, total or skip."""
+    number_keys = [k for k in table.columns if "|" in k or k.endswith("_qty")]
+    number_values = [table.rows[k].tolist() for k in number_keys]
+    raw_labels = table.rows["label"].tolist()
+    rows = table.rows["source_row"].tolist()
+    label_column = table.columns["label"].describe()
+    kinds, codes, labels = [], [], []
+    context: list[str] = []
+    for i, raw in enumerate(raw_labels):
+        label = normalize(raw)
+        labels.append(label)
+        blank_numbers = all(is_blank(values[i]) for values in number_values)
+        code = ""
+        if label == "":
+            kind = "skip"
+            if not blank_numbers:
+                errors.append(InputError("a row with numbers has no label (Nội dung)", table.file, table.sheet,
+                                         rows[i], label_column))
+        elif _is_total(label):
+            kind = "total"
+        elif _is_of_which(label):
+            kind = "skip"
+        else:
+            match = catalog.match(label, context)
+            if match is None:
+                kind = "skip"
+                if not blank_numbers:
+                    errors.append(InputError(f"unknown label '{label}' (not a line of the program catalog)",
+                                             table.file, table.sheet, rows[i], label_column))
+            else:
+                kind, code = "line", match.code
+                context = [*reversed(catalog.ancestors(code)), code]
+        kinds.append(kind)
+        codes.append(code)
+    # A line row followed directly by one of its descendants is a subtotal; otherwise it is data.
+    lines = [i for i, k in enumerate(kinds) if k == "line"]
+    for pos, nxt in zip(lines, lines[1:] + [None]):
+        kinds[pos] = "subtotal" if nxt is not None and catalog.is_descendant(codes[nxt], codes[pos]) else "data"
+    return kinds, codes, labels
+
+
+def coverage(kinds: list[str], codes: list[str], catalog: Catalog) -> list[tuple[int, int]]:
+    """(total or subtotal position, data position) pairs: what each total should equal."""
+    data = [i for i, k in enumerate(kinds) if k == "data"]
+    pairs = []
+    for pos, kind in enumerate(kinds):
+        if kind == "total":
+            pairs += [(pos, d) for d in data]
+        elif kind == "subtotal":
+            pairs += [(pos, d) for d in data if d > pos and catalog.is_descendant(codes[d], codes[pos])]
+    return pairs
+
+
+CONVERSION_CHECKS = {"tcvn3": ("legacy_encoding", "TCVN3 (.VnTime) font text converted to Unicode"),
+                     "vni": ("legacy_encoding", "VNI font text converted to Unicode"),
+                     "mojibake": ("mojibake_repaired", "UTF-8 text misread as Windows-1252 repaired")}
+
+
+def conversion_findings(table: RawTable, unit_code: str, shown: int = 12) -> list[dict]:
+    """Info findings naming the cells whose legacy-encoded text was converted, one per kind."""
+    findings = []
+    for kind in sorted({c["kind"] for c in table.conversions}):
+        cells = [c for c in table.conversions if c["kind"] == kind]
+        check, what = CONVERSION_CHECKS.get(kind, ("legacy_encoding", f"{kind} text converted"))
+        listed = ", ".join(f"{c['column']}{c['row']} '{c['before'][:30]}' -> '{c['after'][:30]}'" for c in cells[:shown])
+        more = f" and {len(cells) - shown} more" if len(cells) > shown else ""
+        findings.append({"severity": "info", "check": check, "unit_code": unit_code, "line_code": "",
+                         "source_file": table.file, "source_sheet": table.sheet, "source_row": cells[0]["row"],
+                         "message": f"{what} in {len(cells)} cell(s): {listed}{more}"})
+    return findings

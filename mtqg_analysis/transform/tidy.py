@@ -1,0 +1,396 @@
+"""Stage 2, transform: raw report tables -> the tidy table of spec §4.1.
+
+Per sheet, :mod:`.rows` decides the unit, the line of each row and its kind. Then, for the whole
+period at once and vectorised: numbers in Vietnamese notation, money in whole đồng, one row per
+split. Totals and subtotals are never added: they go to ``checks`` for
+:mod:`mtqg_analysis.validate` to compare with the sum of their data rows.
+
+Two long tables carry a period through this module:
+
+- ``rows``: one row per sheet/CSV row (``t`` = table number, ``pos`` = row position in it) with
+  its kind (data/subtotal/total/skip), unit, line, quantities, stated rate, note;
+- ``cells``: one row per amount cell (``side`` plan/done, ``capital_type``, ``budget_source``),
+  with its ``role``: ``leaf`` (a split that becomes a tidy row) or ``total`` ("Tổng số" beside
+  the splits, only checked).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..domain.catalog import Catalog
+from ..domain.notation import parse_numbers, series_to_dong
+from ..domain.periods import Period
+from ..domain.schema import KEY, SPLIT_ORDER, as_tidy, empty_tidy
+from ..domain.text import fold, normalize
+from ..domain.units import Units
+from ..errors import InputError
+from ..extract import RawTable
+from .rows import (capital_words, classify_rows, conversion_findings, coverage, is_blank, resolve_unit,
+                   split_columns)
+
+# No line of one commune reaches a million tỷ đồng; above it a wrong money unit or a typo is far
+# likelier, and int64 đồng would overflow not much further up.
+MAX_VND = 10**18 // 1000
+
+# Checks handed to validate: one row per total/subtotal/"Tổng số" cell, and per stated rate.
+CHECK_COLUMNS = ["kind", "unit_code", "line_code", "source_file", "source_sheet", "source_row", "column",
+                 "stated_plan_vnd", "stated_disbursed_vnd", "sum_plan_vnd", "sum_disbursed_vnd", "n_rows"]
+RATE_COLUMNS = ["unit_code", "line_code", "source_file", "source_sheet", "source_row", "column",
+                "stated_rate_pct", "plan_vnd", "disbursed_vnd"]
+
+
+@dataclass
+class Cleaned:
+    tidy: pd.DataFrame
+    checks: pd.DataFrame
+    rates: pd.DataFrame
+    errors: list[InputError] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)  # info findings met while cleaning
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(columns=columns)
+
+
+@dataclass
+class _Period:
+    """Column lists gathered table by table, turned into DataFrames once per period."""
+
+    rows: dict[str, list] = field(default_factory=lambda: {k: [] for k in (
+        "t", "pos", "source_row", "kind", "unit_code", "line_code", "measure_unit", "note",
+        "plan_qty", "done_qty", "rate", "rate_is_fraction")})
+    cells: dict[str, list] = field(default_factory=lambda: {k: [] for k in (
+        "t", "pos", "side", "capital_type", "budget_source", "role", "raw", "dong_per_unit")})
+    cover: list[tuple[int, int, int]] = field(default_factory=list)
+    tables: dict[int, RawTable] = field(default_factory=dict)
+    split_used: dict[int, bool] = field(default_factory=dict)
+    findings: list[dict] = field(default_factory=list)
+
+
+def _gather_sheet(t: int, table: RawTable, units: Units, catalog: Catalog, acc: _Period, errors: list) -> None:
+    try:
+        unit_code = resolve_unit(table, units)
+        common, split_used = split_columns(table)
+    except InputError as error:
+        errors.append(error)
+        return
+    acc.findings += conversion_findings(table, unit_code)
+    kinds, codes, _labels = classify_rows(table, catalog, errors)
+    n = len(kinds)
+    acc.tables[t] = table
+    acc.split_used[t] = split_used
+    r = acc.rows
+    r["t"] += [t] * n
+    r["pos"] += list(range(n))
+    r["source_row"] += table.rows["source_row"].tolist()
+    r["kind"] += kinds
+    r["unit_code"] += [unit_code] * n
+    r["line_code"] += codes
+    for key in ("measure_unit", "note", "plan_qty", "done_qty", "rate"):
+        r[key] += table.rows[key].tolist() if key in table.columns else [None] * n
+    fraction = table.rate_is_fraction.tolist() if table.rate_is_fraction is not None else [False] * n
+    r["rate_is_fraction"] += fraction
+    c = acc.cells
+    for key in [k for k in table.columns if "|" in k]:
+        side, capital, budget = key.split("|")
+        role = "leaf" if (capital, budget) in common else "total" if (capital, budget) == ("", "") else ""
+        if not role:
+            continue  # an intermediate split (ĐTPT beside ĐTPT-NSTW and ĐTPT-NSĐP): the leaves suffice
+        c["t"] += [t] * n
+        c["pos"] += list(range(n))
+        c["side"] += [side] * n
+        c["capital_type"] += [capital] * n
+        c["budget_source"] += [budget] * n
+        c["role"] += [role] * n
+        c["raw"] += table.rows[key].tolist()
+        c["dong_per_unit"] += [table.dong_per_unit] * n
+    acc.cover += [(t, a, b) for a, b in coverage(kinds, codes, catalog)]
+
+
+def _gather_csv(t: int, table: RawTable, units: Units, catalog: Catalog, acc: _Period, errors: list) -> None:
+    rows = table.rows
+    n = len(rows)
+    row_numbers = rows["source_row"].tolist()
+    unit_codes, line_codes, splits = [], [], []
+    unit_column, line_column = table.columns["unit"].describe(), table.columns["line"].describe()
+    for i, (unit_text, line_text) in enumerate(zip(rows["unit"].tolist(), rows["line"].tolist())):
+        try:
+            unit_codes.append(units.resolve(normalize(unit_text), file=table.file, row=row_numbers[i], column=unit_column))
+        except InputError as error:
+            errors.append(error)
+            unit_codes.append("")
+        line = normalize(line_text)
+        code = catalog.match_code(line)
+        if code is None:
+            match = catalog.match(line)
+            code = match.code if match else ""
+        if not code:
+            errors.append(InputError(f"unknown line '{line}' (neither a catalog code nor a catalog name)",
+                                     table.file, "", row_numbers[i], line_column))
+        line_codes.append(code)
+        split = []
+        for key, index, what in (("capital_type", 0, "capital type"), ("budget_source", 1, "budget source")):
+            raw = rows[key].iloc[i] if key in rows else None
+            if is_blank(raw):
+                split.append("")
+                continue
+            value = capital_words().get(fold(raw), ("", ""))[index]
+            if not value:
+                errors.append(InputError(f"unknown {what} '{normalize(raw)}'", table.file, "", row_numbers[i],
+                                         table.columns[key].describe()))
+            split.append(value)
+        splits.append(tuple(split))
+    acc.tables[t] = table
+    acc.split_used[t] = False
+    r = acc.rows
+    r["t"] += [t] * n
+    r["pos"] += list(range(n))
+    r["source_row"] += row_numbers
+    r["kind"] += ["data"] * n
+    r["unit_code"] += unit_codes
+    r["line_code"] += line_codes
+    for key in ("measure_unit", "note", "plan_qty", "done_qty"):
+        r[key] += rows[key].tolist() if key in table.columns else [None] * n
+    r["rate"] += [None] * n
+    r["rate_is_fraction"] += [False] * n
+    c = acc.cells
+    for key, side in (("plan||", "plan"), ("done||", "done")):
+        c["t"] += [t] * n
+        c["pos"] += list(range(n))
+        c["side"] += [side] * n
+        c["capital_type"] += [s[0] for s in splits]
+        c["budget_source"] += [s[1] for s in splits]
+        c["role"] += ["leaf"] * n
+        c["raw"] += rows[key].tolist()
+        c["dong_per_unit"] += [table.dong_per_unit[key]] * n
+
+
+# --- the period, vectorised ---------------------------------------------------------------------------
+def _where(acc: _Period, t: pd.Series, key: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """File, sheet and column description of rows of table ``t`` for the column ``key``."""
+    files = {i: tb.file for i, tb in acc.tables.items()}
+    sheets = {i: tb.sheet for i, tb in acc.tables.items()}
+    columns = {i: (tb.columns[key].describe() if key in tb.columns else "") for i, tb in acc.tables.items()}
+    return t.map(files), t.map(sheets), t.map(columns)
+
+
+def _number_errors(acc: _Period, frame: pd.DataFrame, raw: pd.Series, bad: pd.Series, key_of, message) -> list[InputError]:
+    errors = []
+    for i in np.flatnonzero(bad.to_numpy()):
+        t = int(frame["t"].iloc[i])
+        table = acc.tables[t]
+        key = key_of(i)
+        column = table.columns[key].describe() if key in table.columns else ""
+        errors.append(InputError(message(normalize(raw.iloc[i])), table.file, table.sheet,
+                                 int(frame["source_row"].iloc[i]), column))
+    return errors
+
+
+def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: Catalog) -> Cleaned:
+    """Clean every table of a period into one tidy table (rows in catalog order within each unit)."""
+    errors: list[InputError] = []
+    acc = _Period()
+    for t, table in enumerate(tables):
+        (_gather_csv if table.kind == "csv" else _gather_sheet)(t, table, units, catalog, acc, errors)
+    rows = pd.DataFrame(acc.rows).astype({"t": "int64", "pos": "int64", "source_row": "int64"})
+    cells = pd.DataFrame(acc.cells).astype({"t": "int64", "pos": "int64", "dong_per_unit": "int64"})
+    if not len(rows):
+        return Cleaned(finalize(empty_tidy(), catalog), _empty(CHECK_COLUMNS), _empty(RATE_COLUMNS), errors,
+                       acc.findings)
+    counted = rows["kind"].isin(["data", "subtotal", "total"]).to_numpy()
+
+    # Quantities: NaN when no planned quantity is given; then a blank done quantity is NaN too,
+    # otherwise zero (spec §3.1 "Numbers").
+    qty = {}
+    for key in ("plan_qty", "done_qty"):
+        values, blank, bad = parse_numbers(rows[key])
+        errors += _number_errors(acc, rows, rows[key], bad & pd.Series(counted, index=rows.index),
+                                 lambda i, k=key: k, lambda text: f"'{text}' is not a number")
+        qty[key] = values.where(~blank & ~bad)
+    plan_qty = qty["plan_qty"]
+    done_qty = qty["done_qty"].where(qty["done_qty"].notna() | plan_qty.isna(), 0.0)
+    rate, _, bad_rate = parse_numbers(rows["rate"], allow_percent=True)
+    errors += _number_errors(acc, rows, rows["rate"], bad_rate & pd.Series(counted, index=rows.index),
+                             lambda i: "rate", lambda text: f"'{text}' is not a rate")
+    rate = rate.where(~rows["rate_is_fraction"].astype(bool), rate * 100)
+
+    # Amounts: parsed once for the period, converted with each sheet's money unit.
+    cells = cells.merge(rows[["t", "pos", "kind", "source_row"]], on=["t", "pos"], how="left")
+    values, blank, bad = parse_numbers(cells["raw"])
+    cell_counted = cells["kind"].isin(["data", "subtotal", "total"])
+    cell_key = (cells["side"] + "|" + cells["capital_type"] + "|" + cells["budget_source"]).tolist()
+    errors += _number_errors(acc, cells, cells["raw"], bad & cell_counted, lambda i: cell_key[i],
+                             lambda text: f"'{text}' is not a number")
+    errors += _number_errors(acc, cells, cells["raw"], (values < 0) & cell_counted, lambda i: cell_key[i],
+                             lambda text: f"negative amount {text} (plan and disbursed amounts cannot be negative)")
+    too_large = (values.abs() * cells["dong_per_unit"]) > MAX_VND
+    limit = f"{MAX_VND // 10**9:,}".replace(",", ".")
+    errors += _number_errors(acc, cells, cells["raw"], too_large & cell_counted, lambda i: cell_key[i],
+                             lambda text: f"amount {text} is too large to be real (above {limit} tỷ đồng); "
+                                          "check the money unit and the cell")
+    usable = ~bad & ~too_large
+    cells["vnd"] = series_to_dong(values.where(usable, 0).fillna(0), cells["dong_per_unit"])
+
+    tidy = _tidy_rows(rows, cells, plan_qty, done_qty, acc, period, units, catalog)
+    totals = _row_totals(rows, cells)
+    checks = _structure_checks(rows, cells, totals, acc)
+    has_rate = rate.notna() & pd.Series(counted, index=rows.index)
+    rated = rows[has_rate.to_numpy()].merge(totals, on=["t", "pos"], how="left")
+    files, sheets, columns = _where(acc, rated["t"], "rate")
+    rates = pd.DataFrame({
+        "unit_code": rated["unit_code"].to_numpy(), "line_code": rated["line_code"].to_numpy(),
+        "source_file": files.to_numpy(), "source_sheet": sheets.to_numpy(), "source_row": rated["source_row"].to_numpy(),
+        "column": columns.to_numpy(), "stated_rate_pct": rate[has_rate.to_numpy()].to_numpy(),
+        "plan_vnd": rated["plan_total"].to_numpy(), "disbursed_vnd": rated["done_total"].to_numpy(),
+    })
+    if len(tidy):
+        errors += duplicate_errors(tidy[tidy["unit_code"] != ""])
+    return Cleaned(finalize(tidy, catalog), checks, rates, errors, acc.findings)
+
+
+def _row_totals(rows: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """Plan and done total per row: the "Tổng số" cell where there is one, else the sum of the splits."""
+    stated = cells[cells["role"] == "total"].pivot_table(index=["t", "pos"], columns="side", values="vnd", aggfunc="sum")
+    summed = cells[cells["role"] == "leaf"].pivot_table(index=["t", "pos"], columns="side", values="vnd", aggfunc="sum")
+    out = rows[["t", "pos"]].set_index(["t", "pos"])
+    for side in ("plan", "done"):
+        s = summed[side] if side in summed else pd.Series(dtype="int64")
+        st = stated[side] if side in stated else pd.Series(dtype="int64")
+        out[f"{side}_total"] = st.reindex(out.index).fillna(s.reindex(out.index)).fillna(0).astype("int64")
+        out[f"{side}_split_sum"] = s.reindex(out.index).fillna(0).astype("int64")
+        out[f"{side}_has_total"] = st.reindex(out.index).notna()
+    return out.reset_index()
+
+
+def _tidy_rows(rows, cells, plan_qty, done_qty, acc, period, units, catalog) -> pd.DataFrame:
+    data = rows["kind"] == "data"
+    leaves = cells[(cells["role"] == "leaf") & (cells["kind"] == "data")]
+    wide = leaves.pivot_table(index=["t", "pos", "capital_type", "budget_source"], columns="side", values="vnd",
+                              aggfunc="sum", fill_value=0).reset_index()
+    for side in ("plan", "done"):
+        if side not in wide:
+            wide[side] = 0
+    # A row that fills only "Tổng số" although its sheet has split columns does not split.
+    totals = cells[(cells["role"] == "total") & (cells["kind"] == "data")].pivot_table(
+        index=["t", "pos"], columns="side", values="vnd", aggfunc="sum", fill_value=0)
+    if len(totals):
+        for side in ("plan", "done"):
+            if side not in totals:
+                totals[side] = 0
+        split_sum = wide.groupby(["t", "pos"])[["plan", "done"]].sum()
+        joined = totals.join(split_sum.add_suffix("_split"), how="left").fillna(0)
+        unsplit = joined[((joined["plan_split"] + joined["done_split"]) == 0) & ((joined["plan"] + joined["done"]) > 0)]
+        if len(unsplit):
+            key = pd.MultiIndex.from_frame(wide[["t", "pos"]])
+            wide = wide[~key.isin(unsplit.index)]
+            extra = unsplit[["plan", "done"]].reset_index().assign(capital_type="", budget_source="")
+            wide = pd.concat([wide, extra], ignore_index=True)
+    wide = wide[(wide["plan"] != 0) | (wide["done"] != 0)]
+    # Rows of CSV lines that only give quantities still count (a plan quantity without money).
+    base = rows.assign(plan_qty=plan_qty, done_qty=done_qty)[data.to_numpy()]
+    tidy = base.merge(wide, on=["t", "pos"], how="inner")
+    if not len(tidy):
+        return empty_tidy()
+    tidy = tidy.assign(_c=tidy["capital_type"].map(SPLIT_ORDER), _b=tidy["budget_source"].map(SPLIT_ORDER)) \
+        .sort_values(["t", "pos", "_c", "_b"], kind="stable")
+    later = tidy.duplicated(["t", "pos"])
+    tidy.loc[later, ["plan_qty", "done_qty"]] = np.nan  # quantities stand on the first split only
+    files, sheets, _ = _where(acc, tidy["t"], "label")
+    measure = tidy["measure_unit"].map(normalize)
+    defaults = tidy["line_code"].map(lambda c: catalog.default_unit(c) if c else "")
+    names = {code: units.name(code) for code in set(tidy["unit_code"]) if code}
+    return pd.DataFrame({
+        "period": str(period),
+        "unit_code": tidy["unit_code"].to_numpy(),
+        "unit_name": tidy["unit_code"].map(lambda c: names.get(c, "")).to_numpy(),
+        "line_code": tidy["line_code"].to_numpy(),
+        "capital_type": tidy["capital_type"].to_numpy(),
+        "budget_source": tidy["budget_source"].to_numpy(),
+        "measure_unit": measure.where(measure != "", defaults).to_numpy(),
+        "plan_qty": tidy["plan_qty"].to_numpy(dtype="float64"),
+        "done_qty": tidy["done_qty"].to_numpy(dtype="float64"),
+        "plan_vnd": tidy["plan"].to_numpy(dtype="int64"),
+        "disbursed_vnd": tidy["done"].to_numpy(dtype="int64"),
+        "source_file": files.to_numpy(),
+        "source_sheet": sheets.to_numpy(),
+        "source_row": tidy["source_row"].to_numpy(),
+        "note": tidy["note"].map(normalize).to_numpy(),
+    })
+
+
+def _structure_checks(rows, cells, totals, acc) -> pd.DataFrame:
+    """Totals and subtotals against their data rows; "Tổng số" columns against their splits."""
+    parts = []
+    if acc.cover:
+        cover = pd.DataFrame(acc.cover, columns=["t", "pos", "data_pos"])
+        sums = (cover.merge(totals[["t", "pos", "plan_total", "done_total"]].rename(columns={"pos": "data_pos"}),
+                            on=["t", "data_pos"])
+                .groupby(["t", "pos"]).agg(sum_plan_vnd=("plan_total", "sum"), sum_disbursed_vnd=("done_total", "sum"),
+                                           n_rows=("data_pos", "size")).reset_index())
+        heads = rows[rows["kind"].isin(["total", "subtotal"])][["t", "pos", "kind", "unit_code", "line_code", "source_row"]]
+        heads = heads.merge(totals, on=["t", "pos"]).merge(sums, on=["t", "pos"], how="left")
+        heads[["sum_plan_vnd", "sum_disbursed_vnd", "n_rows"]] = heads[["sum_plan_vnd", "sum_disbursed_vnd", "n_rows"]].fillna(0)
+        files, sheets, _ = _where(acc, heads["t"], "label")
+        parts.append(pd.DataFrame({
+            "kind": heads["kind"], "unit_code": heads["unit_code"], "line_code": heads["line_code"],
+            "source_file": files, "source_sheet": sheets, "source_row": heads["source_row"], "column": "",
+            "stated_plan_vnd": heads["plan_total"], "stated_disbursed_vnd": heads["done_total"],
+            "sum_plan_vnd": heads["sum_plan_vnd"], "sum_disbursed_vnd": heads["sum_disbursed_vnd"],
+            "n_rows": heads["n_rows"],
+        }))
+    # "Tổng số" beside split columns must equal their sum wherever the row splits.
+    split_rows = rows[rows["t"].map(acc.split_used).astype(bool) & rows["kind"].isin(["data", "subtotal", "total"])]
+    both = split_rows.merge(totals, on=["t", "pos"])
+    for side, total_key in (("plan", "plan||"), ("done", "done||")):
+        sel = both[both[f"{side}_has_total"] & (both[f"{side}_split_sum"] != 0)]
+        if not len(sel):
+            continue
+        files, sheets, columns = _where(acc, sel["t"], total_key)
+        zero = pd.Series(0, index=sel.index)
+        parts.append(pd.DataFrame({
+            "kind": "split_total", "unit_code": sel["unit_code"], "line_code": sel["line_code"],
+            "source_file": files, "source_sheet": sheets, "source_row": sel["source_row"], "column": columns,
+            "stated_plan_vnd": sel["plan_total"] if side == "plan" else zero,
+            "stated_disbursed_vnd": sel["done_total"] if side == "done" else zero,
+            "sum_plan_vnd": sel["plan_split_sum"] if side == "plan" else zero,
+            "sum_disbursed_vnd": sel["done_split_sum"] if side == "done" else zero,
+            "n_rows": sel["t"].map(lambda t: len(split_columns(acc.tables[t])[0])),
+        }))
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True)[CHECK_COLUMNS] if parts else _empty(CHECK_COLUMNS)
+
+
+def duplicate_errors(tidy: pd.DataFrame) -> list[InputError]:
+    """The same unit and line reported twice in one period: one error per pair of sources."""
+    dup = tidy[tidy.duplicated(KEY, keep=False)]
+    errors, seen = [], set()
+    for _, group in dup.groupby(KEY, sort=False):
+        first = group.iloc[0]
+        for _, other in group.iloc[1:].iterrows():
+            pair = (first["unit_code"], first["source_file"], first["source_sheet"], other["source_file"], other["source_sheet"])
+            if pair in seen:
+                continue
+            seen.add(pair)
+            same_sheet = first["source_file"] == other["source_file"] and first["source_sheet"] == other["source_sheet"]
+            what = (f"line {first['line_code']} of {first['unit_name']} appears twice in one sheet "
+                    f"(rows {first['source_row']} and {other['source_row']})"
+                    if same_sheet else
+                    f"{first['unit_name']} ({first['unit_code']}) is reported twice: also in file {first['source_file']}"
+                    + (f", sheet '{first['source_sheet']}'" if first["source_sheet"] else "")
+                    + f", row {first['source_row']} (line {first['line_code']})")
+            errors.append(InputError(what, other["source_file"], other["source_sheet"], int(other["source_row"])))
+    return errors
+
+
+def finalize(tidy: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Spec §4.1 column order and dtypes; rows sorted by unit, catalog order, split."""
+    if len(tidy):
+        order = tidy["line_code"].map(lambda c: catalog.order(c) if c in catalog.frame.index else 10_000)
+        tidy = (tidy.assign(_order=order, _cap=tidy["capital_type"].map(SPLIT_ORDER),
+                            _bud=tidy["budget_source"].map(SPLIT_ORDER))
+                .sort_values(["unit_code", "_order", "_cap", "_bud"], kind="stable")
+                .drop(columns=["_order", "_cap", "_bud"]))
+    return as_tidy(tidy.reset_index(drop=True))

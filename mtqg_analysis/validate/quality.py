@@ -1,0 +1,144 @@
+"""Stage 3, validate: data-quality findings that are not fatal (spec §4.2).
+
+Findings report; they never change the tidy table. Each names the unit, line and the place in the
+source so that an officer can open the workbook at the right cell.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..domain.notation import amount, percent, quantity
+from ..domain.periods import Period
+from ..domain.schema import QUALITY_COLUMNS, as_quality
+
+RATE_TOLERANCE_PCT = 0.011  # a stated rate is rounded to two decimals
+
+
+def _frame(records: list[dict]) -> pd.DataFrame:
+    return as_quality(pd.DataFrame.from_records(records, columns=QUALITY_COLUMNS))
+
+
+def subtotal_mismatches(checks: pd.DataFrame) -> pd.DataFrame:
+    """Totals and subtotals that differ from the sum of their data rows by more than 1 đồng a row."""
+    records = []
+    for c in checks.itertuples():
+        tolerance = max(int(c.n_rows), 1)
+        for what, stated, summed in (("plan", c.stated_plan_vnd, c.sum_plan_vnd),
+                                     ("disbursed", c.stated_disbursed_vnd, c.sum_disbursed_vnd)):
+            if c.kind == "split_total" and stated == 0 and summed == 0:
+                continue
+            if abs(int(stated) - int(summed)) > tolerance:
+                subject = {"total": "total row", "subtotal": f"subtotal row of {c.line_code}",
+                           "split_total": "'Tổng số' column"}[c.kind]
+                records.append({
+                    "severity": "warning", "check": "subtotal_mismatch", "unit_code": c.unit_code,
+                    "line_code": c.line_code, "source_file": c.source_file, "source_sheet": c.source_sheet,
+                    "source_row": c.source_row,
+                    "message": f"{subject}: {what} {amount(stated)} triệu đồng stated, "
+                               f"{amount(summed)} triệu đồng is the sum of its {int(c.n_rows)} part(s)"
+                               + (f" (column {c.column})" if c.column else ""),
+                })
+    return _frame(records)
+
+
+def stated_rate_mismatches(rates: pd.DataFrame) -> pd.DataFrame:
+    records = []
+    for r in rates.itertuples():
+        if int(r.plan_vnd) == 0:
+            continue
+        computed = int(r.disbursed_vnd) / int(r.plan_vnd) * 100
+        if abs(computed - float(r.stated_rate_pct)) > RATE_TOLERANCE_PCT:
+            records.append({
+                "severity": "warning", "check": "stated_rate_mismatch", "unit_code": r.unit_code,
+                "line_code": r.line_code, "source_file": r.source_file, "source_sheet": r.source_sheet,
+                "source_row": r.source_row,
+                "message": f"stated rate {percent(float(r.stated_rate_pct) / 100)} but disbursed/plan is {percent(computed / 100)} "
+                           f"(column {r.column})",
+            })
+    return _frame(records)
+
+
+def _row_findings(tidy: pd.DataFrame, mask: pd.Series, check: str, message) -> pd.DataFrame:
+    rows = tidy[mask.to_numpy()]
+    return _frame([{
+        "severity": "warning", "check": check, "unit_code": r.unit_code, "line_code": r.line_code,
+        "source_file": r.source_file, "source_sheet": r.source_sheet, "source_row": r.source_row,
+        "message": message(r),
+    } for r in rows.itertuples()])
+
+
+def above_plan(tidy: pd.DataFrame) -> pd.DataFrame:
+    money = _row_findings(
+        tidy, tidy["disbursed_vnd"] > tidy["plan_vnd"], "disbursed_above_plan",
+        lambda r: f"disbursed {amount(r.disbursed_vnd)} triệu đồng is above the plan of {amount(r.plan_vnd)}")
+    qty = _row_findings(
+        tidy, (tidy["done_qty"] > tidy["plan_qty"]).fillna(False), "done_above_plan",
+        lambda r: f"done quantity {quantity(r.done_qty)} is above the planned {quantity(r.plan_qty)} {r.measure_unit}")
+    return pd.concat([money, qty], ignore_index=True)
+
+
+def cumulative_decreases(tidy: pd.DataFrame, previous: pd.DataFrame | None, previous_period: Period | None) -> pd.DataFrame:
+    """Year-to-date values that fall from the previous period of the same year."""
+    if previous is None or not len(previous) or not len(tidy):
+        return _frame([])
+    keys = ["unit_code", "line_code"]
+    now = tidy.groupby(keys, as_index=False).agg(
+        disbursed_vnd=("disbursed_vnd", "sum"), done_qty=("done_qty", lambda s: s.sum(min_count=1)),
+        source_file=("source_file", "first"), source_sheet=("source_sheet", "first"), source_row=("source_row", "first"))
+    before = previous.groupby(keys, as_index=False).agg(
+        disbursed_before=("disbursed_vnd", "sum"), done_before=("done_qty", lambda s: s.sum(min_count=1)))
+    both = now.merge(before, on=keys, how="left")
+    records = []
+    for r in both.itertuples():
+        falls = []
+        if not np.isnan(r.disbursed_before) and r.disbursed_vnd < r.disbursed_before:
+            falls.append(f"disbursed {amount(r.disbursed_vnd)} < {amount(int(r.disbursed_before))} triệu đồng")
+        if not np.isnan(r.done_before) and not np.isnan(r.done_qty) and r.done_qty < r.done_before:
+            falls.append(f"done quantity {quantity(r.done_qty)} < {quantity(r.done_before)}")
+        if falls:
+            records.append({
+                "severity": "warning", "check": "cumulative_decrease", "unit_code": r.unit_code,
+                "line_code": r.line_code, "source_file": r.source_file, "source_sheet": r.source_sheet,
+                "source_row": r.source_row,
+                "message": f"year-to-date value falls from {previous_period}: " + "; ".join(falls),
+            })
+    # A line reported before and missing now is also a fall to zero.
+    gone = before.merge(now[keys], on=keys, how="left", indicator=True)
+    for r in gone[gone["_merge"] == "left_only"].itertuples():
+        if r.disbursed_before > 0:
+            records.append({
+                "severity": "warning", "check": "cumulative_decrease", "unit_code": r.unit_code,
+                "line_code": r.line_code, "source_file": "", "source_sheet": "", "source_row": None,
+                "message": f"line reported in {previous_period} with {amount(int(r.disbursed_before))} triệu đồng "
+                           "disbursed is missing now",
+            })
+    return _frame(records)
+
+
+def missing_units(tidy: pd.DataFrame, expected: pd.DataFrame) -> pd.DataFrame:
+    """Units in force in the period that reported nothing."""
+    reported = set(tidy["unit_code"])
+    return _frame([{
+        "severity": "warning", "check": "unit_missing", "unit_code": code, "line_code": "",
+        "source_file": "", "source_sheet": "", "source_row": None,
+        "message": f"{name} reported nothing for this period",
+    } for code, name in zip(expected["code"], expected["name"]) if code not in reported])
+
+
+def quality(tidy: pd.DataFrame, checks: pd.DataFrame, rates: pd.DataFrame, expected_units: pd.DataFrame,
+            previous: pd.DataFrame | None = None, previous_period: Period | None = None,
+            extra: list[dict] | None = None) -> pd.DataFrame:
+    """Every finding of a period, in one table with the spec §4.2 columns."""
+    parts = [
+        subtotal_mismatches(checks),
+        stated_rate_mismatches(rates),
+        above_plan(tidy),
+        cumulative_decreases(tidy, previous, previous_period),
+        missing_units(tidy, expected_units),
+        _frame(extra or []),
+    ]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _frame([])
+    return pd.concat(parts, ignore_index=True)
