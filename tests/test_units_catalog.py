@@ -50,8 +50,14 @@ def test_unknown_unit_error_names_the_closest_known_units(units):
 
 
 def test_units_in_force_in_a_period(units):
-    assert len(units.valid_in(parse_period("2024-09"))) == 15
-    assert len(units.valid_in(parse_period("2025-09"))) == 0
+    """The province, the district and its 14 communes and town until 2025-06-30; the province of
+    Thái Nguyên and the five successor communes from 2025-07-01 (spec §2.1)."""
+    assert len(units.valid_in(parse_period("2024-09"))) == 16
+    assert set(units.valid_in(parse_period("2025-06"))["code"]) >= {"06", "063", "01975"}
+    after = units.valid_in(parse_period("2025-09"))
+    assert sorted(after["code"]) == ["01849", "01969", "01981", "02008", "02014", "19"]
+    assert len(units.expected(parse_period("2024-09"))) == 14  # communes and town, not the district or province
+    assert len(units.expected(parse_period("2025-EXT"))) == 5
 
 
 @pytest.mark.parametrize("label, context, code", [

@@ -1,22 +1,33 @@
-"""The program catalog (Decision 1719/QĐ-TTg) and matching report labels to it (spec §3.1 "Rows").
+"""Programme catalogs (spec §2.2) and matching report labels to them (spec §3.1 "Rows").
 
-``catalog.csv`` lists every project (Dự án), sub-project (Tiểu dự án), content (Nội dung) and item
-with its code, parent, level, names, usual physical unit and usual capital type. A report row's
-label is matched by its code words ("Dự án 1", "DA1", "TDA 2", "Nội dung số 02", "ND 02") or by
-its name, read in the context of the project and sub-project rows above it.
+A catalog lists every project (Dự án), sub-project (Tiểu dự án), content (Nội dung) and item of a
+programme with its code, parent, level, names, usual physical unit and usual capital type; its
+first row may be the programme itself (level ``programme``: its names are the report's title).
+The package ships the catalogs listed in ``data/programmes.csv`` (the 1719 programme, the default,
+and the sustainable poverty reduction programme); a data folder uses ``raw/catalog.csv`` when it
+has one. A catalog of another programme is a CSV of the same columns: no code changes.
+
+A report row's label is matched by its code words ("Dự án 1", "DA1", "TDA 2", "Nội dung số 02",
+"ND 02") or by its name, read in the context of the project and sub-project rows above it.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
+from ..errors import InputError, InputErrors, ParameterError
 from . import resources
+from .labels import label
 from .text import fold
 
 LEVELS = ["project", "subproject", "content", "item"]
+PROGRAMME = "programme"  #: the level of a catalog's first row when it names the programme
+COLUMNS = ["code", "parent", "level", "vi_name", "en_name", "default_unit", "default_capital"]
+DEFAULT_PROGRAMME = "1719"  #: the key, in ``data/programmes.csv``, of the catalog used by default
 
 
 @dataclass(frozen=True)
@@ -28,8 +39,16 @@ class LabelMatch:
 class Catalog:
     """The catalog as a DataFrame (``.frame``, indexed by code) plus label matching."""
 
-    def __init__(self, frame: pd.DataFrame):
+    def __init__(self, frame: pd.DataFrame, source: str = "catalog.csv"):
         frame = frame.copy()
+        self.source = source
+        # The programme's own row names the report; the tree below it starts at its projects.
+        self.programme: dict[str, str] = {}
+        first = frame.iloc[0] if len(frame) else None
+        if first is not None and first["level"] == PROGRAMME:
+            self.programme = {"code": first["code"], "vi": first["vi_name"], "en": first["en_name"]}
+            frame = frame.iloc[1:].copy()
+            frame.loc[frame["parent"] == self.programme["code"], "parent"] = ""
         frame["order"] = range(len(frame))
         self.frame = frame.set_index("code", drop=False)
         self._patterns = [
@@ -53,6 +72,16 @@ class Catalog:
         self._children: dict[str, list[str]] = {}
         for code, parent in self._parent.items():
             self._children.setdefault(parent, []).append(code)
+
+    # -- the programme -----------------------------------------------------------------------
+    @property
+    def programme_code(self) -> str:
+        return self.programme.get("code", "")
+
+    def programme_name(self, lang: str = "vi") -> str:
+        """The programme's name from the catalog's first row, else a generic name (label
+        ``programme.unnamed``)."""
+        return self.programme.get(lang) or self.programme.get("vi") or label("programme.unnamed", lang)
 
     # -- structure ---------------------------------------------------------------------------
     @property
@@ -150,7 +179,70 @@ class Catalog:
         return wanted if wanted in self.frame.index else None
 
 
+def programmes() -> pd.DataFrame:
+    """The packaged catalogs (``data/programmes.csv``): ``programme`` key, ``catalog`` file, note."""
+    return resources.table("programmes.csv")
+
+
+def programme_file(programme: str) -> str:
+    """The packaged catalog file of a programme key ("1719", "giam-ngheo")."""
+    table = programmes()
+    found = table.loc[table["programme"] == programme, "catalog"]
+    if found.empty:
+        raise ParameterError(f"unknown programme {programme!r}; the package ships: {', '.join(table['programme'])} "
+                             "(another programme: copy its catalog to data/raw/catalog.csv)")
+    return found.iloc[0]
+
+
 @lru_cache(maxsize=None)
-def load_catalog() -> Catalog:
-    """The packaged catalog (a copy of ``../shared/spec/catalog.csv``)."""
-    return Catalog(resources.table("catalog.csv"))
+def packaged_catalog(programme: str = DEFAULT_PROGRAMME) -> Catalog:
+    """A catalog the package ships (``data/programmes.csv``); the default is the 1719 programme's,
+    a copy of ``../shared/spec/catalog.csv`` with the programme's own row first."""
+    name = programme_file(programme)
+    return Catalog(resources.table(name), f"the packaged {name}")
+
+
+def load_catalog(path: str | Path | None = None) -> Catalog:
+    """The catalog at ``path`` (a data folder's ``raw/catalog.csv``), checked; the packaged
+    default (1719) when ``path`` is None."""
+    if path is None:
+        return packaged_catalog()
+    path = Path(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise InputError(f"cannot read the catalog: {exc}", path.name) from None
+    errors = catalog_errors(frame, path.name)
+    if errors:
+        raise InputErrors(errors, path.name)
+    return Catalog(frame[COLUMNS], path.name)
+
+
+def catalog_errors(frame: pd.DataFrame, file: str) -> list[InputError]:
+    """What makes a catalog CSV unusable, each naming its row and column: missing columns,
+    codes given twice, parents that are not codes, unknown levels, a programme row not first."""
+    missing = [c for c in ("code", "parent", "level", "vi_name") if c not in frame.columns]
+    if missing:
+        return [InputError(f"the catalog lacks the column(s) {', '.join(missing)} (spec §2.2: {', '.join(COLUMNS)})",
+                           file, "", 1)]
+    for column in COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame[COLUMNS] = frame[COLUMNS].apply(lambda s: s.str.strip())
+    errors = []
+    rows = frame.index.to_series() + 2  # the CSV line: header is line 1
+    for i in frame.index[frame["code"] == ""]:
+        errors.append(InputError("a catalog row without a code", file, "", int(rows[i]), "code"))
+    for i in frame.index[frame["code"].duplicated() & (frame["code"] != "")]:
+        errors.append(InputError(f"catalog code '{frame.at[i, 'code']}' appears twice", file, "", int(rows[i]), "code"))
+    known = set(frame["code"])
+    for i in frame.index[(frame["parent"] != "") & ~frame["parent"].isin(known)]:
+        errors.append(InputError(f"parent '{frame.at[i, 'parent']}' is not a code of the catalog", file, "",
+                                 int(rows[i]), "parent"))
+    levels = [PROGRAMME, *LEVELS]
+    for i in frame.index[~frame["level"].isin(levels)]:
+        errors.append(InputError(f"unknown level '{frame.at[i, 'level']}' (use {', '.join(levels)})", file, "",
+                                 int(rows[i]), "level"))
+    for i in frame.index[(frame["level"] == PROGRAMME) & (frame.index != frame.index[0])]:
+        errors.append(InputError("only the first row may be the programme", file, "", int(rows[i]), "level"))
+    return errors

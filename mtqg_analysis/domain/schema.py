@@ -1,7 +1,8 @@
 """The tables the package writes and every later stage reads (spec §4): their columns and types.
 
-``funding`` (spec §4.1): one row per unit, catalog line, capital type and budget source of a
-period, money in whole đồng (int64). ``quality`` (spec §4.2): the data-quality findings.
+``funding`` (spec §4.1): one row per unit, catalog line, capital type, budget source and capital
+year of a period, money in whole đồng (int64). ``capital_year`` is the budget year the plan belongs
+to: the period's year, or an earlier year for capital carried over (kéo dài, chuyển nguồn). ``quality`` (spec §4.2): the data-quality findings.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ TIDY_COLUMNS = {
     "line_code": "string",
     "capital_type": "string",
     "budget_source": "string",
+    "capital_year": "int64",
     "measure_unit": "string",
     "plan_qty": "float64",
     "done_qty": "float64",
@@ -25,8 +27,9 @@ TIDY_COLUMNS = {
     "note": "string",
 }
 #: A row's identity within a period: two rows with the same key are the same report twice.
-KEY = ["unit_code", "line_code", "capital_type", "budget_source"]
-#: Order of the splits of one line: the undivided row first, then ĐTPT before SN, NSTW before NSĐP.
+KEY = ["unit_code", "line_code", "capital_type", "budget_source", "capital_year"]
+#: Order of the splits of one line: the undivided row first, then ĐTPT before SN, NSTW before NSĐP
+#: (and the period's own capital year before earlier years, spec §4.1).
 SPLIT_ORDER = {"": 0, "dtpt": 1, "sn": 2, "nstw": 1, "nsdp": 2}
 
 QUALITY_COLUMNS = ["severity", "check", "unit_code", "line_code", "source_file", "source_sheet", "source_row",
