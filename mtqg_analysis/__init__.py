@@ -1,8 +1,8 @@
 """mtqg-analysis: consolidate commune reports of the MTQG for ethnic-minority and mountainous areas.
 
 The entry points for analysts are :func:`load_period` (the tidy table of a reporting period,
-spec §4), :func:`load_year` (everything a report of a period needs, loaded once) and
-:func:`load_quality`; the figures are computed by :mod:`mtqg_analysis.analysis`.
+spec §4), :func:`load_year` (everything a report of a period needs, loaded once),
+:func:`load_phase` (the year-end tables of a phase, spec §1) and :func:`load_quality`; the figures are computed by :mod:`mtqg_analysis.analysis`.
 
 The package is cut by stage, data flowing one way::
 
@@ -15,7 +15,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0+unknown"
 
-_LAZY = {"load_period": "store", "load_year": "store", "load_quality": "store"}
+_LAZY = {"load_period": "store", "load_year": "store", "load_phase": "store", "load_quality": "store"}
 __all__ = ["__version__", *_LAZY]
 
 

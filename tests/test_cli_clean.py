@@ -11,8 +11,10 @@ import pytest
 from mtqg_analysis.store import load_period, processed_dir
 from workbook_builder import PERIOD, Sheet, first_data_row
 
-COLUMNS = ["period", "unit_code", "unit_name", "line_code", "capital_type", "budget_source", "measure_unit",
-           "plan_qty", "done_qty", "plan_vnd", "disbursed_vnd", "source_file", "source_sheet", "source_row", "note"]
+COLUMNS = ["period", "unit_code", "unit_name", "line_code", "capital_type", "budget_source", "capital_year",
+           "measure_unit", "plan_qty", "done_qty", "plan_vnd", "disbursed_vnd", "source_file", "source_sheet",
+           "source_row", "note"]
+NUMBERS = ("capital_year", "plan_qty", "done_qty", "plan_vnd", "disbursed_vnd", "source_row")
 HOUSING = ("1", "Nội dung số 02: Hỗ trợ nhà ở", "nhà", 7, "337,59", 3, "100", None, "đã xong")
 LAND = ("2", "Nội dung số 01: Hỗ trợ đất ở", "hộ", 4, "62,41", 1, "50", None, None)
 PROJECT_8 = ("II", "Dự án 8", None, None, "120", None, "30", None, None)
@@ -38,12 +40,13 @@ def test_processed_table_columns_order_and_dtypes(data_dir, make_workbook, mtqg)
     clean(mtqg, data_dir)
     parquet = pd.read_parquet(data_dir / "processed" / PERIOD / "funding.parquet")
     assert list(parquet.columns) == COLUMNS
-    strings = [c for c in COLUMNS if c not in ("plan_qty", "done_qty", "plan_vnd", "disbursed_vnd", "source_row")]
+    strings = [c for c in COLUMNS if c not in NUMBERS]
     for column in strings:
         assert pd.api.types.is_string_dtype(parquet[column]), column
     assert parquet["plan_qty"].dtype == "float64" and parquet["done_qty"].dtype == "float64"
     assert parquet["plan_vnd"].dtype == "int64" and parquet["disbursed_vnd"].dtype == "int64"
     assert pd.api.types.is_integer_dtype(parquet["source_row"])
+    assert parquet["capital_year"].dtype == "int64" and set(parquet["capital_year"]) == {2024}  # no carried-over groups
     assert set(parquet["period"]) == {"2024-09"}
     assert set(parquet["capital_type"]) == {""} and set(parquet["budget_source"]) == {""}
     tidy = load_period(PERIOD, data_dir, rebuild="never")
@@ -68,8 +71,8 @@ def test_parquet_and_csv_have_the_same_rows(data_dir, make_workbook, mtqg):
     clean(mtqg, data_dir)
     out = data_dir / "processed" / PERIOD
     parquet = pd.read_parquet(out / "funding.parquet")
-    csv = pd.read_csv(out / "funding.csv", encoding="utf-8", dtype={c: str for c in COLUMNS if c not in (
-        "plan_qty", "done_qty", "plan_vnd", "disbursed_vnd", "source_row")}, keep_default_na=False,
+    csv = pd.read_csv(out / "funding.csv", encoding="utf-8", dtype={c: str for c in COLUMNS if c not in NUMBERS},
+                      keep_default_na=False,
         na_values={"plan_qty": [""], "done_qty": [""]})
     assert list(csv.columns) == COLUMNS
     assert len(csv) == len(parquet) == 4

@@ -6,6 +6,10 @@
 - The repository's own copy, ``tests/fixtures/spec-examples``, with the same checker where it
   is available, and always with the comparison below (unit and line totals against
   ``expected.csv``, the finding of ``expected_quality.json``), so the repository stands alone.
+- The second edition's worked example of reports after the 2025 reorganisation with carried-over
+  capital (``examples-v2/ex6-after-2025-carryover``): the shared checker on a temporary copy of
+  ``../shared/spec/examples-v2`` holding ex6 only, and the repository's copy
+  (``tests/fixtures/spec-examples-v2``) compared per unit, line and capital year.
 """
 from __future__ import annotations
 
@@ -24,6 +28,8 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CHECKER = SHARED / "tools" / "check_conformance.py"
 OWN_CASES = REPO / "tests" / "fixtures" / "spec-examples"
+OWN_CASES_V2 = REPO / "tests" / "fixtures" / "spec-examples-v2"
+EX6 = "ex6-after-2025-carryover"
 
 
 def mtqg_cli() -> str:
@@ -58,11 +64,31 @@ def test_repository_copy_of_the_spec_examples_conforms_to_the_shared_checker():
     assert "conformance: 4/4 cases pass" in run.stdout
 
 
-def totals(frame: pd.DataFrame) -> dict:
-    """(unit, line) -> plan đồng, disbursed đồng, plan qty, done qty (NaN when none reported)."""
+def test_shared_v2_example_after_2025_with_carried_over_capital_conforms(tmp_path):
+    """ex6 of ``../shared/spec/examples-v2`` through the shared checker, on a copy holding ex6 only
+    (the other second-edition cases belong to other parts of the contract)."""
+    require_shared()
+    cases = tmp_path / "examples-v2"
+    shutil.copytree(SHARED / "spec" / "examples-v2" / EX6, cases / EX6)
+    run = run_checker(cases)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"PASS {EX6}" in run.stdout and "conformance: 1/1 cases pass" in run.stdout
+
+
+def test_repository_copy_of_ex6_is_the_shared_one():
+    require_shared()
+    shared = SHARED / "spec" / "examples-v2" / EX6
+    for path in sorted(p for p in shared.rglob("*") if p.is_file()):
+        assert (OWN_CASES_V2 / EX6 / path.relative_to(shared)).read_bytes() == path.read_bytes(), path
+
+
+def totals(frame: pd.DataFrame, by_year: bool = False) -> dict:
+    """(unit, line[, capital year]) -> plan đồng, disbursed đồng, plan qty, done qty (NaN when none
+    reported)."""
     frame = frame.astype({"unit_code": str, "line_code": str})
+    keys = ["unit_code", "line_code"] + (["capital_year"] if by_year else [])
     out = {}
-    for key, group in frame.groupby(["unit_code", "line_code"]):
+    for key, group in frame.groupby(keys):
         out[key] = (int(group["plan_vnd"].sum()), int(group["disbursed_vnd"].sum()),
                     group["plan_qty"].astype(float).sum(min_count=1), group["done_qty"].astype(float).sum(min_count=1))
     return out
@@ -72,17 +98,21 @@ def same(a: tuple, b: tuple) -> bool:
     return a[:2] == b[:2] and all((math.isnan(x) and math.isnan(y)) or abs(x - y) < 1e-6 for x, y in zip(a[2:], b[2:]))
 
 
-@pytest.mark.parametrize("case", sorted(p.name for p in OWN_CASES.iterdir() if (p / "raw").is_dir()))
-def test_repository_copy_of_the_spec_examples_gives_the_expected_rows(case, tmp_path):
-    folder = OWN_CASES / case
+CASES = [OWN_CASES / p.name for p in sorted(OWN_CASES.iterdir()) if (p / "raw").is_dir()] + [OWN_CASES_V2 / EX6]
+
+
+@pytest.mark.parametrize("folder", CASES, ids=lambda p: p.name)
+def test_repository_copy_of_the_spec_examples_gives_the_expected_rows(folder, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(folder / "raw", data / "raw")
     period = next(p.name for p in (data / "raw").iterdir() if p.is_dir())
     run = subprocess.run([mtqg_cli(), "clean", "--period", period, "--data-dir", str(data)],
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    got = totals(pd.read_csv(data / "processed" / period / "funding.csv", dtype={"unit_code": str}))
-    expected = totals(pd.read_csv(folder / "expected.csv", dtype={"unit_code": str}))
+    want = pd.read_csv(folder / "expected.csv", dtype={"unit_code": str})
+    by_year = "capital_year" in want.columns and want["capital_year"].nunique() > 1  # spec §4.1
+    got = totals(pd.read_csv(data / "processed" / period / "funding.csv", dtype={"unit_code": str}), by_year)
+    expected = totals(want, by_year)
     assert set(got) == set(expected)
     differ = {k: (got[k], expected[k]) for k in expected if not same(got[k], expected[k])}
     assert not differ

@@ -102,7 +102,8 @@ def _header_depth(grid: list[tuple], top: int, merged: list[Merged]) -> int:
         numbers = [v for v in row if isinstance(v, (int, float))]
         if not texts or numbers or is_column_number_row(row):
             break
-        if not all(any(_has(role, t) for role in ("qty", "amount", "dtpt", "sn", "nstw", "nsdp")) for t in texts):
+        if not all(any(_has(role, t) for role in ("qty", "amount", "dtpt", "sn", "nstw", "nsdp", "carried", "own_year"))
+                   or _YEAR.search(t) for t in texts):
             break
         depth += 1
     return min(depth, MAX_HEADER_ROWS)
@@ -141,10 +142,43 @@ def _header_paths(grid: list[tuple], top: int, depth: int, merged: list[Merged])
     return paths
 
 
-def _split_of(texts: list[str]) -> tuple[str, str]:
+# Carried-over capital (spec §3.1): a sub-group naming a budget year ("Vốn năm 2024 kéo dài",
+# "Vốn năm 2025"), or saying "kéo dài" / "chuyển nguồn" / "năm trước chuyển sang" without one, or
+# "năm nay". Which year is the period's own is decided where the period is known (transform).
+_YEAR = re.compile(r"(?<!\w)năm\s*(\d{4})(?!\d)")
+CARRIED, OWN_YEAR = "carried", "own"  #: year markers of an amount key without a written year
+
+
+def _year_of(texts: list[str]) -> str:
+    """The budget year a column's sub-headings name: "2024", ``CARRIED`` (carried over, no year
+    written), ``OWN_YEAR`` ("năm nay"), or "" when they name none."""
+    for text in texts:
+        match = _YEAR.search(text)
+        if match:
+            return match[1]
+    if any(_has("carried", t) for t in texts):
+        return CARRIED
+    if any(_has("own_year", t) for t in texts):
+        return OWN_YEAR
+    return ""
+
+
+def amount_key(side: str, capital: str = "", budget: str = "", year: str = "") -> str:
+    """The key of an amount column: ``plan|dtpt|nstw``, with ``|<year marker>`` where a budget
+    year is named (``done|||2024``)."""
+    return f"{side}|{capital}|{budget}" + (f"|{year}" if year else "")
+
+
+def amount_parts(key: str) -> tuple[str, str, str, str]:
+    """``(side, capital, budget, year marker)`` of an amount key (see :func:`amount_key`)."""
+    parts = key.split("|") + [""]
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+def _split_of(texts: list[str]) -> tuple[str, str, str]:
     capital = "dtpt" if any(_has("dtpt", t) for t in texts) else "sn" if any(_has("sn", t) for t in texts) else ""
     budget = "nstw" if any(_has("nstw", t) for t in texts) else "nsdp" if any(_has("nsdp", t) for t in texts) else ""
-    return capital, budget
+    return capital, budget, _year_of(texts)
 
 
 def column_roles(paths: dict[int, list[str]]) -> dict[str, Column]:
@@ -170,8 +204,7 @@ def column_roles(paths: dict[int, list[str]]) -> dict[str, Column]:
             if any(_has("qty", t) for t in (subs or [top])):
                 put(f"{side}_qty", c, path)
             else:
-                capital, budget = _split_of(subs)
-                put(f"{side}|{capital}|{budget}", c, path)
+                put(amount_key(side, *_split_of(subs)), c, path)
         elif _has("measure_unit", top):
             put("measure_unit", c, path)
         elif _has("label", top):

@@ -15,17 +15,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..domain.catalog import load_catalog
-from ..domain.periods import Period, parse_period, previous_in_year
+from ..domain.periods import Period, parse_period, previous_in_year, year_so_far
 from ..domain.text import spreadsheet_safe_frame
+from ..domain.units import place_history
 from ..errors import InputError, InputErrors
 from ..extract import period_folder, raw_periods, read_period
 from ..transform import clean_tables
 from ..validate import quality
+from ..validate.quality import expected_units, units_not_in_force
 from . import manifest as manifests
 from .atomic import atomic_path, remove_leftovers
 from .locking import DEFAULT_WAIT_SECONDS, period_lock
-from .paths import processed_dir, raw_dir, resolve_data_dir, units_csv, units_for
+from .paths import catalog_csv, catalog_for, processed_dir, raw_dir, resolve_data_dir, units_csv, units_for
 
 log = logging.getLogger(__name__)
 
@@ -56,20 +57,24 @@ def build_period(period, data_dir=None, *, wait_seconds: float = DEFAULT_WAIT_SE
 
 
 def input_files(period: Period, data_dir: Path) -> list[Path]:
-    """The raw files a period's processed table is made from: its reports and ``units.csv``."""
+    """The raw files a period's processed table is made from: its reports, ``units.csv`` and the
+    data folder's ``catalog.csv`` (spec §2.2)."""
     from ..extract import raw_files
 
     raw = raw_dir(data_dir)
     files = raw_files(period_folder(raw, period))
-    return files + ([units_csv(data_dir)] if units_csv(data_dir).exists() else [])
+    return files + [path for path in (units_csv(data_dir), catalog_csv(data_dir)) if path.exists()]
 
 
 def _build(period: Period, data_dir: Path) -> BuildResult:
     from .load import load_period
 
     raw = raw_dir(data_dir)
-    units = units_for(data_dir)
-    catalog = load_catalog()
+    try:
+        units = units_for(data_dir).at(period)  # units in force at the period's end (spec §2.1)
+        catalog = catalog_for(data_dir)
+    except InputError as error:
+        raise InputErrors([error], f"period {period}") from None
     try:
         tables, errors, _files = read_period(raw, period)
     except InputError as error:
@@ -82,18 +87,27 @@ def _build(period: Period, data_dir: Path) -> BuildResult:
     if errors:
         raise InputErrors(errors, f"period {period}")
 
-    previous_period = previous_in_year(period, raw_periods(raw))
+    available = raw_periods(raw)
+    previous_period = previous_in_year(period, available)
     previous, extra = None, list(cleaned.findings)
-    if previous_period is not None:
+    earlier = []  # the tables of the year's earlier periods: who reported before (spec §2.1)
+    for p in year_so_far(period, available):
+        if p == period:
+            continue
         try:
-            previous = load_period(previous_period, data_dir)
+            table = load_period(p, data_dir)
         except InputErrors as problem:
-            extra.append({"severity": "info", "check": "previous_period_unreadable", "unit_code": "",
-                          "line_code": "", "source_file": "", "source_sheet": "", "source_row": None,
-                          "message": f"{previous_period} could not be read, so year-to-date values were not "
-                                     f"compared with it ({len(problem.errors)} error(s))"})
-    findings = quality(cleaned.tidy, cleaned.checks, cleaned.rates, units.valid_in(period),
-                       previous, previous_period, extra)
+            if p == previous_period:
+                extra.append({"severity": "info", "check": "previous_period_unreadable", "unit_code": "",
+                              "line_code": "", "source_file": "", "source_sheet": "", "source_row": None,
+                              "message": f"{previous_period} could not be read, so year-to-date values were not "
+                                         f"compared with it ({len(problem.errors)} error(s))"})
+            continue
+        earlier.append(table)
+        if p == previous_period:  # compared unit by unit: old units under their successors
+            previous = place_history(table, units)
+    findings = quality(cleaned.tidy, cleaned.checks, cleaned.rates, expected_units(units, period, earlier),
+                       previous, previous_period, extra, units_not_in_force(cleaned.not_in_force, units, period))
     out_dir = processed_dir(period, data_dir)
     record = manifests.manifest(input_files(period, data_dir), raw, manifests.read_manifest(out_dir))
     write_outputs(out_dir, cleaned.tidy, findings, record)

@@ -4,8 +4,9 @@
 - :func:`load_quality`: its data-quality findings;
 - :func:`load_year`: everything a report of a period needs, loaded once: the tables of the
   periods of its year so far, the previous period, the findings, the input files with their
-  hashes, the units and the catalog. The notebooks call it in their first cell and pass the
-  frames on; nothing after this stage opens a file.
+  hashes, the units (seen at the period's end) and the catalog. The notebooks call it in their
+  first cell and pass the frames on; nothing after this stage opens a file;
+- :func:`load_phase`: the same for a phase summary: the last period of each year of the phase.
 """
 from __future__ import annotations
 
@@ -14,15 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..domain.catalog import Catalog, load_catalog
-from ..domain.periods import Period, parse_period, previous_in_year, year_so_far
+from ..domain.catalog import Catalog
+from ..domain.periods import Period, Phase, parse_period, parse_phase, previous_in_year, year_end_periods, year_so_far
 from ..domain.schema import QUALITY_COLUMNS, as_quality, as_tidy
 from ..domain.units import Units
 from ..errors import InputError, InputErrors, ParameterError
 from ..extract import raw_periods
 from . import manifest as manifests
 from .build import FUNDING_PARQUET, QUALITY_CSV, build_period, is_stale
-from .paths import processed_dir, raw_dir, resolve_data_dir, units_for
+from .paths import catalog_for, processed_dir, raw_dir, resolve_data_dir, units_for
 
 REBUILD = ("auto", "never", "always")
 
@@ -76,7 +77,7 @@ class YearData:
     periods: dict[str, pd.DataFrame]  # the year so far, oldest first, this period last
     quality: pd.DataFrame
     inputs: pd.DataFrame  # file, size, sha256 of every raw file these tables were made from
-    units: Units
+    units: Units  # seen at the period's end: the units in force then (spec §2.1)
     catalog: Catalog
     data_name: str = ""  # the data folder's name (never its full path: reports are shared)
     manifests: dict[str, dict] = field(default_factory=dict)
@@ -111,6 +112,14 @@ def load_year(period, data_dir=None, *, rebuild: str = "auto") -> YearData:
     period = parse_period(period)
     data_dir = resolve_data_dir(data_dir)
     periods = year_so_far(period, [*raw_periods(raw_dir(data_dir)), period])
+    frames, records, inputs = _load_periods(periods, data_dir, rebuild)
+    return YearData(period=period, periods=frames, quality=load_quality(period, data_dir, rebuild="never"),
+                    inputs=inputs, units=_units(data_dir, period), catalog=_catalog(data_dir),
+                    data_name=data_dir.resolve().name, manifests=records)
+
+
+def _load_periods(periods: list[Period], data_dir: Path, rebuild: str):
+    """The tables of ``periods``, their manifests, and every input file with its hash."""
     frames, records = {}, {}
     for p in periods:
         frames[str(p)] = load_period(p, data_dir, rebuild=rebuild)
@@ -120,9 +129,70 @@ def load_year(period, data_dir=None, *, rebuild: str = "auto") -> YearData:
         files.update(record.get("files") or {})
     inputs = pd.DataFrame([{"file": name, "size": entry["size"], "sha256": entry["sha256"]}
                            for name, entry in sorted(files.items())], columns=["file", "size", "sha256"])
-    return YearData(period=period, periods=frames, quality=load_quality(period, data_dir, rebuild="never"),
-                    inputs=inputs, units=units_for(data_dir), catalog=load_catalog(),
-                    data_name=data_dir.resolve().name, manifests=records)
+    return frames, records, inputs
+
+
+def _units(data_dir: Path, period: Period) -> Units:
+    try:
+        return units_for(data_dir).at(period)
+    except InputError as error:
+        raise InputErrors([error]) from None
+
+
+def _catalog(data_dir: Path) -> Catalog:
+    try:
+        return catalog_for(data_dir)
+    except InputError as error:
+        raise InputErrors([error]) from None
+
+
+@dataclass
+class PhaseData:
+    """What a phase summary is made from (see :func:`load_phase`)."""
+
+    phase: Phase
+    periods: dict[str, pd.DataFrame]  # the last period of each year of the phase that has one, oldest first
+    inputs: pd.DataFrame
+    units: Units  # seen at the end of the latest period: the phase is shown with today's units
+    catalog: Catalog
+    data_name: str = ""
+    manifests: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def years(self) -> dict[int, str]:
+        """``{year: period}`` of the years with data."""
+        return {parse_period(p).year: p for p in self.periods}
+
+    @property
+    def latest(self) -> Period:
+        return max(map(parse_period, self.periods))
+
+    def missing_years(self) -> list[int]:
+        """The years of the phase without any period folder."""
+        return [y for y in self.phase.years if y not in self.years]
+
+    def input_hashes(self) -> dict[str, str]:
+        return dict(zip(self.inputs["file"], self.inputs["sha256"]))
+
+
+def load_phase(phase, data_dir=None, *, rebuild: str = "auto") -> PhaseData:
+    """The tables of a phase (spec §1): for each of its years, the year's last period present
+    (``YYYY-EXT``, else ``YYYY-12``, else the latest), built first as ``rebuild`` says; the units
+    in force at the end of the latest one.
+
+    >>> from mtqg_analysis import load_phase
+    >>> phase = load_phase("2021-2025")
+    >>> phase.periods, phase.units  # doctest: +SKIP
+    """
+    phase = parse_phase(phase)
+    data_dir = resolve_data_dir(data_dir)
+    chosen = year_end_periods(phase, raw_periods(raw_dir(data_dir)))
+    if not chosen:
+        raise InputErrors([InputError(f"no period folder of the years {phase} under {raw_dir(data_dir)}")])
+    frames, records, inputs = _load_periods(list(chosen.values()), data_dir, rebuild)
+    latest = max(chosen.values())
+    return PhaseData(phase=phase, periods=frames, inputs=inputs, units=_units(data_dir, latest),
+                     catalog=_catalog(data_dir), data_name=data_dir.resolve().name, manifests=records)
 
 
 
@@ -150,4 +220,5 @@ def period_states(data_dir=None) -> list[dict]:
     return rows
 
 
-__all__ = ["REBUILD", "YearData", "ensure_built", "load_period", "load_quality", "load_year", "period_states", "periods"]
+__all__ = ["REBUILD", "PhaseData", "YearData", "ensure_built", "load_period", "load_quality", "load_phase", "load_year",
+           "period_states", "periods"]

@@ -12,11 +12,13 @@ import numpy as np
 
 from ..domain import resources
 from ..domain.catalog import Catalog
+from ..domain.periods import Period
 from ..domain.schema import SPLIT_ORDER
 from ..domain.text import fold, normalize
 from ..domain.units import Units
 from ..errors import InputError
 from ..extract import RawTable
+from ..extract.header import CARRIED, OWN_YEAR, amount_parts
 
 BLANKS = {"", "-", "–", "—"}
 
@@ -50,39 +52,70 @@ def is_blank(value) -> bool:
 
 
 # --- per table: unit, labels, row kinds (plain Python) ---------------------------------------------
-def resolve_unit(table: RawTable, units: Units) -> str:
-    """The unit a sheet reports for: its sheet name, else the first title cell naming a unit."""
+def resolve_unit(table: RawTable, units: Units) -> int:
+    """The unit a sheet reports for (its row in ``units.history``): its sheet name, else the
+    first title cell naming a unit; names are matched among the units in force first."""
     for hint in table.unit_hints:
-        code = units.match(hint)
-        if code:
-            return code
+        row = units.match_row(hint)
+        if row is not None:
+            return row
     # Name the text that most looks like a unit: a title cell starting with a unit prefix, else the sheet.
     candidates = [h for h in table.unit_hints[1:] if units._bare(h) != fold(h)] or [table.sheet]
-    return units.resolve(candidates[0], file=table.file, sheet=table.sheet)
+    return units.resolve_row(candidates[0], file=table.file, sheet=table.sheet)
 
 
-def _amount_keys(table: RawTable, side: str) -> list[tuple[str, str]]:
-    return [tuple(k.split("|")[1:]) for k in table.columns if k.startswith(side + "|")]
+Split = tuple[str, str, str]  # capital type, budget source, capital year marker (extract.header)
+NO_SPLIT: Split = ("", "", "")
 
 
-def _leaves(keys: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Split keys not covered by a more specific key ("Tổng số" is covered by ĐTPT and SN)."""
+def _amount_keys(table: RawTable, side: str) -> list[Split]:
+    return [amount_parts(k)[1:] for k in table.columns if k.startswith(side + "|")]
+
+
+def _leaves(keys: list[Split]) -> list[Split]:
+    """Split keys not covered by a more specific key ("Tổng số" is covered by ĐTPT and SN, and by
+    "Vốn năm 2025" and "Vốn năm 2024 kéo dài")."""
     def covers(general, specific):
         return general != specific and all(g in ("", s) for g, s in zip(general, specific))
     return [k for k in keys if not any(covers(k, other) for other in keys)]
 
 
-def split_columns(table: RawTable) -> tuple[list[tuple[str, str]], bool]:
+def _year_rank(marker: str) -> int:
+    """Own year first, then earlier years, latest first (spec §4.1: quantities stand on the first)."""
+    if marker in ("", OWN_YEAR):
+        return 0
+    return 10_000 if marker == CARRIED else 10_000 - int(marker)
+
+
+def split_columns(table: RawTable) -> tuple[list[Split], bool]:
     """The splits that become tidy rows, and whether the sheet splits at all."""
     plan_keys, done_keys = _amount_keys(table, "plan"), _amount_keys(table, "done")
     plan_leaves, done_leaves = _leaves(plan_keys), _leaves(done_keys)
     common = [k for k in plan_leaves if k in done_leaves]
-    if not common and ("", "") in plan_keys and ("", "") in done_keys:
-        common = [("", "")]
+    if not common and NO_SPLIT in plan_keys and NO_SPLIT in done_keys:
+        common = [NO_SPLIT]
     if not common:
-        raise InputError("the plan and disbursed columns are split differently (by capital type or budget "
-                         "source); split both the same way", table.file, table.sheet)
-    return sorted(common, key=lambda k: (SPLIT_ORDER[k[0]], SPLIT_ORDER[k[1]])), common != [("", "")]
+        raise InputError("the plan and disbursed columns are split differently (by capital type, budget "
+                         "source or budget year); split both the same way", table.file, table.sheet)
+    return (sorted(common, key=lambda k: (_year_rank(k[2]), SPLIT_ORDER[k[0]], SPLIT_ORDER[k[1]])),
+            common != [NO_SPLIT])
+
+
+def capital_years(markers, period: Period, table: RawTable) -> dict[str, int]:
+    """The capital year of each year marker of a sheet (spec §3.1): no year or "năm nay" is the
+    period's year, "kéo dài" without a year the year before; a year after the period's is an error."""
+    years = {}
+    for marker in set(markers):
+        if marker in ("", OWN_YEAR):
+            years[marker] = period.year
+        elif marker == CARRIED:
+            years[marker] = period.year - 1
+        else:
+            years[marker] = int(marker)
+            if years[marker] > period.year:
+                raise InputError(f"a column names budget year {marker}, after the period's year {period.year}",
+                                 table.file, table.sheet)
+    return years
 
 
 def classify_rows(table: RawTable, catalog: Catalog, errors: list[InputError]) -> tuple[list[str], list[str], list[str]]:

@@ -11,7 +11,12 @@ Two long tables carry a period through this module:
   its kind (data/subtotal/total/skip), unit, line, quantities, stated rate, note;
 - ``cells``: one row per amount cell (``side`` plan/done, ``capital_type``, ``budget_source``),
   with its ``role``: ``leaf`` (a split that becomes a tidy row) or ``total`` ("Tổng số" beside
-  the splits, only checked).
+  the splits, only checked), and its ``capital_year`` (spec §4.1: the period's year unless the
+  column holds capital carried over from an earlier year's plan, spec §3.1).
+
+Units are matched among those in force at the period's end first (``units`` is the view at that
+date, :meth:`~mtqg_analysis.domain.units.Units.at`); a report from a unit not in force keeps its
+own code and is listed in ``Cleaned.not_in_force`` for :mod:`mtqg_analysis.validate`.
 """
 from __future__ import annotations
 
@@ -28,8 +33,9 @@ from ..domain.text import fold, normalize
 from ..domain.units import Units
 from ..errors import InputError
 from ..extract import RawTable
-from .rows import (capital_words, classify_rows, conversion_findings, coverage, is_blank, resolve_unit,
-                   split_columns)
+from ..extract.header import amount_key, amount_parts
+from .rows import (NO_SPLIT, capital_words, capital_years, classify_rows, conversion_findings, coverage, is_blank,
+                   resolve_unit, split_columns)
 
 # No line of one commune reaches a million tỷ đồng; above it a wrong money unit or a typo is far
 # likelier, and int64 đồng would overflow not much further up.
@@ -40,6 +46,8 @@ CHECK_COLUMNS = ["kind", "unit_code", "line_code", "source_file", "source_sheet"
                  "stated_plan_vnd", "stated_disbursed_vnd", "sum_plan_vnd", "sum_disbursed_vnd", "n_rows"]
 RATE_COLUMNS = ["unit_code", "line_code", "source_file", "source_sheet", "source_row", "column",
                 "stated_rate_pct", "plan_vnd", "disbursed_vnd"]
+# Reports from units not in force at the period's end (spec §2.1), one row per sheet or CSV row.
+NOT_IN_FORCE_COLUMNS = ["unit_row", "unit_code", "source_file", "source_sheet", "source_row"]
 
 
 @dataclass
@@ -49,6 +57,7 @@ class Cleaned:
     rates: pd.DataFrame
     errors: list[InputError] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)  # info findings met while cleaning
+    not_in_force: pd.DataFrame = field(default_factory=lambda: _empty(NOT_IN_FORCE_COLUMNS))
 
 
 def _empty(columns: list[str]) -> pd.DataFrame:
@@ -60,23 +69,26 @@ class _Period:
     """Column lists gathered table by table, turned into DataFrames once per period."""
 
     rows: dict[str, list] = field(default_factory=lambda: {k: [] for k in (
-        "t", "pos", "source_row", "kind", "unit_code", "line_code", "measure_unit", "note",
+        "t", "pos", "source_row", "kind", "unit_code", "unit_row", "line_code", "measure_unit", "note",
         "plan_qty", "done_qty", "rate", "rate_is_fraction")})
     cells: dict[str, list] = field(default_factory=lambda: {k: [] for k in (
-        "t", "pos", "side", "capital_type", "budget_source", "role", "raw", "dong_per_unit")})
+        "t", "pos", "side", "capital_type", "budget_source", "capital_year", "role", "raw", "dong_per_unit")})
     cover: list[tuple[int, int, int]] = field(default_factory=list)
     tables: dict[int, RawTable] = field(default_factory=dict)
     split_used: dict[int, bool] = field(default_factory=dict)
     findings: list[dict] = field(default_factory=list)
 
 
-def _gather_sheet(t: int, table: RawTable, units: Units, catalog: Catalog, acc: _Period, errors: list) -> None:
+def _gather_sheet(t: int, table: RawTable, period: Period, units: Units, catalog: Catalog, acc: _Period,
+                  errors: list) -> None:
     try:
-        unit_code = resolve_unit(table, units)
+        unit_row = resolve_unit(table, units)
         common, split_used = split_columns(table)
+        years = capital_years([amount_parts(k)[3] for k in table.columns if "|" in k], period, table)
     except InputError as error:
         errors.append(error)
         return
+    unit_code = units.history.at[unit_row, "code"]
     acc.findings += conversion_findings(table, unit_code)
     kinds, codes, _labels = classify_rows(table, catalog, errors)
     n = len(kinds)
@@ -88,6 +100,7 @@ def _gather_sheet(t: int, table: RawTable, units: Units, catalog: Catalog, acc: 
     r["source_row"] += table.rows["source_row"].tolist()
     r["kind"] += kinds
     r["unit_code"] += [unit_code] * n
+    r["unit_row"] += [unit_row] * n
     r["line_code"] += codes
     for key in ("measure_unit", "note", "plan_qty", "done_qty", "rate"):
         r[key] += table.rows[key].tolist() if key in table.columns else [None] * n
@@ -95,8 +108,9 @@ def _gather_sheet(t: int, table: RawTable, units: Units, catalog: Catalog, acc: 
     r["rate_is_fraction"] += fraction
     c = acc.cells
     for key in [k for k in table.columns if "|" in k]:
-        side, capital, budget = key.split("|")
-        role = "leaf" if (capital, budget) in common else "total" if (capital, budget) == ("", "") else ""
+        side, capital, budget, year = amount_parts(key)
+        split = (capital, budget, year)
+        role = "leaf" if split in common else "total" if split == NO_SPLIT else ""
         if not role:
             continue  # an intermediate split (ĐTPT beside ĐTPT-NSTW and ĐTPT-NSĐP): the leaves suffice
         c["t"] += [t] * n
@@ -104,24 +118,29 @@ def _gather_sheet(t: int, table: RawTable, units: Units, catalog: Catalog, acc: 
         c["side"] += [side] * n
         c["capital_type"] += [capital] * n
         c["budget_source"] += [budget] * n
+        c["capital_year"] += [years[year]] * n
         c["role"] += [role] * n
         c["raw"] += table.rows[key].tolist()
         c["dong_per_unit"] += [table.dong_per_unit] * n
     acc.cover += [(t, a, b) for a, b in coverage(kinds, codes, catalog)]
 
 
-def _gather_csv(t: int, table: RawTable, units: Units, catalog: Catalog, acc: _Period, errors: list) -> None:
+def _gather_csv(t: int, table: RawTable, period: Period, units: Units, catalog: Catalog, acc: _Period,
+                errors: list) -> None:
     rows = table.rows
     n = len(rows)
     row_numbers = rows["source_row"].tolist()
-    unit_codes, line_codes, splits = [], [], []
+    unit_codes, unit_rows, line_codes, splits = [], [], [], []
     unit_column, line_column = table.columns["unit"].describe(), table.columns["line"].describe()
     for i, (unit_text, line_text) in enumerate(zip(rows["unit"].tolist(), rows["line"].tolist())):
         try:
-            unit_codes.append(units.resolve(normalize(unit_text), file=table.file, row=row_numbers[i], column=unit_column))
+            unit_row = units.resolve_row(normalize(unit_text), file=table.file, row=row_numbers[i], column=unit_column)
+            unit_codes.append(units.history.at[unit_row, "code"])
+            unit_rows.append(unit_row)
         except InputError as error:
             errors.append(error)
             unit_codes.append("")
+            unit_rows.append(-1)
         line = normalize(line_text)
         code = catalog.match_code(line)
         if code is None:
@@ -151,18 +170,21 @@ def _gather_csv(t: int, table: RawTable, units: Units, catalog: Catalog, acc: _P
     r["source_row"] += row_numbers
     r["kind"] += ["data"] * n
     r["unit_code"] += unit_codes
+    r["unit_row"] += unit_rows
     r["line_code"] += line_codes
     for key in ("measure_unit", "note", "plan_qty", "done_qty"):
         r[key] += rows[key].tolist() if key in table.columns else [None] * n
     r["rate"] += [None] * n
     r["rate_is_fraction"] += [False] * n
     c = acc.cells
-    for key, side in (("plan||", "plan"), ("done||", "done")):
+    for side in ("plan", "done"):
+        key = amount_key(side)
         c["t"] += [t] * n
         c["pos"] += list(range(n))
         c["side"] += [side] * n
         c["capital_type"] += [s[0] for s in splits]
         c["budget_source"] += [s[1] for s in splits]
+        c["capital_year"] += [period.year] * n  # a tidy CSV states no budget year (spec §3.2)
         c["role"] += ["leaf"] * n
         c["raw"] += rows[key].tolist()
         c["dong_per_unit"] += [table.dong_per_unit[key]] * n
@@ -190,13 +212,18 @@ def _number_errors(acc: _Period, frame: pd.DataFrame, raw: pd.Series, bad: pd.Se
 
 
 def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: Catalog) -> Cleaned:
-    """Clean every table of a period into one tidy table (rows in catalog order within each unit)."""
+    """Clean every table of a period into one tidy table (rows in catalog order within each unit).
+
+    ``units`` is seen at the period's end (:meth:`Units.at`); it is taken there when it is not."""
     errors: list[InputError] = []
     acc = _Period()
+    if units.on != period.end_date:
+        units = units.at(period)
     for t, table in enumerate(tables):
-        (_gather_csv if table.kind == "csv" else _gather_sheet)(t, table, units, catalog, acc, errors)
-    rows = pd.DataFrame(acc.rows).astype({"t": "int64", "pos": "int64", "source_row": "int64"})
-    cells = pd.DataFrame(acc.cells).astype({"t": "int64", "pos": "int64", "dong_per_unit": "int64"})
+        (_gather_csv if table.kind == "csv" else _gather_sheet)(t, table, period, units, catalog, acc, errors)
+    rows = pd.DataFrame(acc.rows).astype({"t": "int64", "pos": "int64", "source_row": "int64", "unit_row": "int64"})
+    cells = pd.DataFrame(acc.cells).astype({"t": "int64", "pos": "int64", "dong_per_unit": "int64",
+                                            "capital_year": "int64"})
     if not len(rows):
         return Cleaned(finalize(empty_tidy(), catalog), _empty(CHECK_COLUMNS), _empty(RATE_COLUMNS), errors,
                        acc.findings)
@@ -248,7 +275,21 @@ def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: 
     })
     if len(tidy):
         errors += duplicate_errors(tidy[tidy["unit_code"] != ""])
-    return Cleaned(finalize(tidy, catalog), checks, rates, errors, acc.findings)
+    return Cleaned(finalize(tidy, catalog), checks, rates, errors, acc.findings, _not_in_force(rows, acc, units))
+
+
+def _not_in_force(rows: pd.DataFrame, acc: _Period, units: Units) -> pd.DataFrame:
+    """The sheets (and CSV rows) whose unit is not in force at the period's end (spec §2.1)."""
+    matched = rows[(rows["unit_row"] >= 0) & ~rows["unit_row"].map(units.in_force)]
+    if matched.empty:
+        return _empty(NOT_IN_FORCE_COLUMNS)
+    # One row per sheet (its first row), one per row of a CSV file.
+    csv_tables = {t for t, table in acc.tables.items() if table.kind == "csv"}
+    first = matched[matched["t"].isin(csv_tables) | ~matched.duplicated(["t"])]
+    files, sheets, _ = _where(acc, first["t"], "label")
+    return pd.DataFrame({"unit_row": first["unit_row"].to_numpy(), "unit_code": first["unit_code"].to_numpy(),
+                         "source_file": files.to_numpy(), "source_sheet": sheets.to_numpy(),
+                         "source_row": first["source_row"].to_numpy()})
 
 
 def _row_totals(rows: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
@@ -268,8 +309,8 @@ def _row_totals(rows: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
 def _tidy_rows(rows, cells, plan_qty, done_qty, acc, period, units, catalog) -> pd.DataFrame:
     data = rows["kind"] == "data"
     leaves = cells[(cells["role"] == "leaf") & (cells["kind"] == "data")]
-    wide = leaves.pivot_table(index=["t", "pos", "capital_type", "budget_source"], columns="side", values="vnd",
-                              aggfunc="sum", fill_value=0).reset_index()
+    wide = leaves.pivot_table(index=["t", "pos", "capital_type", "budget_source", "capital_year"], columns="side",
+                              values="vnd", aggfunc="sum", fill_value=0).reset_index()
     for side in ("plan", "done"):
         if side not in wide:
             wide[side] = 0
@@ -286,7 +327,8 @@ def _tidy_rows(rows, cells, plan_qty, done_qty, acc, period, units, catalog) -> 
         if len(unsplit):
             key = pd.MultiIndex.from_frame(wide[["t", "pos"]])
             wide = wide[~key.isin(unsplit.index)]
-            extra = unsplit[["plan", "done"]].reset_index().assign(capital_type="", budget_source="")
+            extra = unsplit[["plan", "done"]].reset_index().assign(capital_type="", budget_source="",
+                                                                   capital_year=period.year)
             wide = pd.concat([wide, extra], ignore_index=True)
     wide = wide[(wide["plan"] != 0) | (wide["done"] != 0)]
     # Rows of CSV lines that only give quantities still count (a plan quantity without money).
@@ -294,21 +336,26 @@ def _tidy_rows(rows, cells, plan_qty, done_qty, acc, period, units, catalog) -> 
     tidy = base.merge(wide, on=["t", "pos"], how="inner")
     if not len(tidy):
         return empty_tidy()
-    tidy = tidy.assign(_c=tidy["capital_type"].map(SPLIT_ORDER), _b=tidy["budget_source"].map(SPLIT_ORDER)) \
-        .sort_values(["t", "pos", "_c", "_b"], kind="stable")
+    # Quantities stand on the first split only: the own year before earlier years, then ĐTPT
+    # before SN, NSTW before NSĐP (spec §4.1).
+    tidy = tidy.assign(_y=-tidy["capital_year"], _c=tidy["capital_type"].map(SPLIT_ORDER),
+                       _b=tidy["budget_source"].map(SPLIT_ORDER)) \
+        .sort_values(["t", "pos", "_y", "_c", "_b"], kind="stable")
     later = tidy.duplicated(["t", "pos"])
-    tidy.loc[later, ["plan_qty", "done_qty"]] = np.nan  # quantities stand on the first split only
+    tidy.loc[later, ["plan_qty", "done_qty"]] = np.nan
     files, sheets, _ = _where(acc, tidy["t"], "label")
     measure = tidy["measure_unit"].map(normalize)
     defaults = tidy["line_code"].map(lambda c: catalog.default_unit(c) if c else "")
-    names = {code: units.name(code) for code in set(tidy["unit_code"]) if code}
+    # The name of the unit the report was matched to (a reused code names the unit of that date).
+    names = {row: units.history.at[row, "name"] for row in set(tidy["unit_row"]) if row >= 0}
     return pd.DataFrame({
         "period": str(period),
         "unit_code": tidy["unit_code"].to_numpy(),
-        "unit_name": tidy["unit_code"].map(lambda c: names.get(c, "")).to_numpy(),
+        "unit_name": tidy["unit_row"].map(lambda r: names.get(r, "")).to_numpy(),
         "line_code": tidy["line_code"].to_numpy(),
         "capital_type": tidy["capital_type"].to_numpy(),
         "budget_source": tidy["budget_source"].to_numpy(),
+        "capital_year": tidy["capital_year"].to_numpy(dtype="int64"),
         "measure_unit": measure.where(measure != "", defaults).to_numpy(),
         "plan_qty": tidy["plan_qty"].to_numpy(dtype="float64"),
         "done_qty": tidy["done_qty"].to_numpy(dtype="float64"),
@@ -344,7 +391,7 @@ def _structure_checks(rows, cells, totals, acc) -> pd.DataFrame:
     # "Tổng số" beside split columns must equal their sum wherever the row splits.
     split_rows = rows[rows["t"].map(acc.split_used).astype(bool) & rows["kind"].isin(["data", "subtotal", "total"])]
     both = split_rows.merge(totals, on=["t", "pos"])
-    for side, total_key in (("plan", "plan||"), ("done", "done||")):
+    for side, total_key in (("plan", amount_key("plan")), ("done", amount_key("done"))):
         sel = both[both[f"{side}_has_total"] & (both[f"{side}_split_sum"] != 0)]
         if not len(sel):
             continue
@@ -389,8 +436,8 @@ def finalize(tidy: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     """Spec §4.1 column order and dtypes; rows sorted by unit, catalog order, split."""
     if len(tidy):
         order = tidy["line_code"].map(lambda c: catalog.order(c) if c in catalog.frame.index else 10_000)
-        tidy = (tidy.assign(_order=order, _cap=tidy["capital_type"].map(SPLIT_ORDER),
+        tidy = (tidy.assign(_order=order, _year=-tidy["capital_year"], _cap=tidy["capital_type"].map(SPLIT_ORDER),
                             _bud=tidy["budget_source"].map(SPLIT_ORDER))
-                .sort_values(["unit_code", "_order", "_cap", "_bud"], kind="stable")
-                .drop(columns=["_order", "_cap", "_bud"]))
+                .sort_values(["unit_code", "_order", "_year", "_cap", "_bud"], kind="stable")
+                .drop(columns=["_order", "_year", "_cap", "_bud"]))
     return as_tidy(tidy.reset_index(drop=True))

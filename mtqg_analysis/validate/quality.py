@@ -11,6 +11,7 @@ import pandas as pd
 from ..domain.notation import amount, percent, quantity
 from ..domain.periods import Period
 from ..domain.schema import QUALITY_COLUMNS, as_quality
+from ..domain.units import COMMUNE_KINDS, Units
 
 RATE_TOLERANCE_PCT = 0.011  # a stated rate is rounded to two decimals
 
@@ -116,8 +117,20 @@ def cumulative_decreases(tidy: pd.DataFrame, previous: pd.DataFrame | None, prev
     return _frame(records)
 
 
+def expected_units(units: Units, period: Period, earlier: list[pd.DataFrame] = ()) -> pd.DataFrame:
+    """The units expected to report for ``period`` (spec §2.1): the communes, wards, towns and
+    special zones in force at its end, and any unit in force then that reported in an earlier
+    period of the same year (``earlier``: those periods' tidy tables). A province or district
+    that only stands above its communes is not expected; one whose own agencies reported before
+    in the year is."""
+    in_force = units.valid_in(period)
+    reported = set().union(*(set(frame["unit_code"]) for frame in earlier)) if len(earlier) else set()
+    expected = in_force["kind"].isin(COMMUNE_KINDS) | in_force["code"].isin(reported)
+    return in_force[expected]
+
+
 def missing_units(tidy: pd.DataFrame, expected: pd.DataFrame) -> pd.DataFrame:
-    """Units in force in the period that reported nothing."""
+    """Units expected to report (:func:`expected_units`) that reported nothing."""
     reported = set(tidy["unit_code"])
     return _frame([{
         "severity": "warning", "check": "unit_missing", "unit_code": code, "line_code": "",
@@ -126,16 +139,41 @@ def missing_units(tidy: pd.DataFrame, expected: pd.DataFrame) -> pd.DataFrame:
     } for code, name in zip(expected["code"], expected["name"]) if code not in reported])
 
 
+def units_not_in_force(reports: pd.DataFrame, units: Units, period: Period) -> pd.DataFrame:
+    """Reports from units not in force at the period's end (spec §2.1): one finding per sheet (or
+    CSV row) naming the unit, its dates and where its history went. Its rows are kept under its
+    own code. ``reports``: ``Cleaned.not_in_force``; ``units``: the units table."""
+    records = []
+    for r in reports.itertuples():
+        unit = units.history.loc[r.unit_row]
+        span = f"{unit['valid_from'] or '…'} – {unit['valid_to'] or '…'}"
+        went = [c for c in unit["successor_code"].split("|") if c.strip()]
+        after = ""
+        if went:
+            later = units.at(period)
+            names = [f"{later.name(c)} ({c})" if later.knows(c) else c for c in went]
+            after = f"; it went into {', '.join(names)}"
+        records.append({
+            "severity": "warning", "check": "unit_not_in_force", "unit_code": r.unit_code, "line_code": "",
+            "source_file": r.source_file, "source_sheet": r.source_sheet, "source_row": r.source_row,
+            "message": f"{unit['name']} ({r.unit_code}) was in force {span}, not at the end of {period} "
+                       f"({period.end_date:%d/%m/%Y}){after}; its rows are kept under its own code",
+        })
+    return _frame(records)
+
+
 def quality(tidy: pd.DataFrame, checks: pd.DataFrame, rates: pd.DataFrame, expected_units: pd.DataFrame,
             previous: pd.DataFrame | None = None, previous_period: Period | None = None,
-            extra: list[dict] | None = None) -> pd.DataFrame:
-    """Every finding of a period, in one table with the spec §4.2 columns."""
+            extra: list[dict] | None = None, not_in_force: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every finding of a period, in one table with the spec §4.2 columns. ``previous`` has its
+    units already placed where they are at this period (:func:`~mtqg_analysis.domain.units.place_history`)."""
     parts = [
         subtotal_mismatches(checks),
         stated_rate_mismatches(rates),
         above_plan(tidy),
         cumulative_decreases(tidy, previous, previous_period),
         missing_units(tidy, expected_units),
+        not_in_force if not_in_force is not None else _frame([]),
         _frame(extra or []),
     ]
     parts = [p for p in parts if len(p)]
