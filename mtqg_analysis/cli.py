@@ -1,8 +1,9 @@
 """The ``mtqg`` command: one subcommand per job, each a thin layer over one stage.
 
+    mtqg init       prepare a data folder for a programme (catalog, units)  (mtqg_analysis.store)
     mtqg clean      extract, transform, validate and store a period    (mtqg_analysis.store)
     mtqg narrative  print section 2 of the district notice             (mtqg_analysis.report)
-    mtqg report     render the reports of periods                      (mtqg_analysis.render)
+    mtqg report     render the reports of periods and phases           (mtqg_analysis.render)
     mtqg periods    list periods with their raw, processed and rendered state
 
 Errors of type :class:`~mtqg_analysis.errors.MtqgError` become readable lines on stderr and a
@@ -27,6 +28,18 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reports-dir", default="reports", type=Path,
                         help="where rendered reports go (default: reports)")
     parser.add_argument("-q", "--quiet", action="store_true", help="only errors")
+
+
+# --- init (spec §2, §2.2) -------------------------------------------------------------------------
+def _run_init(args) -> int:
+    from .store.paths import init_data_folder
+
+    written = init_data_folder(args.data_dir, args.programme, args.units_csv, args.catalog, args.force)
+    for path in written:
+        print(f"wrote {path}")
+    print(f"next: edit {written[1]} (the units of your district or province), put the reports of a period in "
+          f"{args.data_dir / 'raw' / '<period>'}/ and run: mtqg clean --period <period> --data-dir {args.data_dir}")
+    return 0
 
 
 # --- clean (spec §4) ----------------------------------------------------------------------------
@@ -61,21 +74,22 @@ def _periods_from_args(args) -> list[str]:
         if not found:
             raise ParameterError(f"no period folder under {args.data_dir / 'raw'}")
         return found
-    if not args.period:
-        raise ParameterError("give --period P (e.g. 2024-06) or --all-periods")
-    return list(dict.fromkeys(validate_period(p) for p in args.period))
+    if not args.period and not args.phase:
+        raise ParameterError("give --period P (e.g. 2024-06), --all-periods or --phase YYYY-YYYY")
+    return list(dict.fromkeys(validate_period(p) for p in args.period or []))
 
 
 def _run_report(args) -> int:
-    from .render.params import validate_lang
+    from .render.params import validate_lang, validate_phase
     from .render.run import run_report
 
     lang = validate_lang(args.lang)
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError("--jobs must be at least 1")
     notebooks = Path(args.notebooks_dir) if args.notebooks_dir else None
+    phases = list(dict.fromkeys(validate_phase(p) for p in args.phase or []))
     run = run_report(_periods_from_args(args), args.units, args.data_dir, args.reports_dir, lang,
-                     args.jobs, args.force, notebooks)
+                     args.jobs, args.force, notebooks, phases)
     for error in run.errors:
         print(f"mtqg report: {error}", file=sys.stderr)
     for outcome in run.outcomes:
@@ -112,6 +126,19 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mtqg", description="Consolidate MTQG DTTS&MN commune reports: clean, narrate, report.")
     sub = parser.add_subparsers(dest="command", required=True)
 
+    p = sub.add_parser("init", help="prepare a data folder for one programme: raw/catalog.csv and raw/units.csv",
+                       description="Prepare a new data folder (spec §2.2): the programme's catalog and a units "
+                                   "table to edit. Existing files are kept unless --force.")
+    _common(p)
+    p.add_argument("--programme", default="1719",
+                   help="a catalog the package ships: 1719 (default) or giam-ngheo")
+    p.add_argument("--catalog", type=Path, default=None,
+                   help="use this catalog CSV instead (another programme; same columns as catalog.csv)")
+    p.add_argument("--units-csv", type=Path, default=None,
+                   help="use this units.csv (spec §2.1) instead of the Bạch Thông example")
+    p.add_argument("--force", action="store_true", help="replace an existing catalog.csv or units.csv")
+    p.set_defaults(func=_run_init)
+
     p = sub.add_parser("clean", help="read data/raw/<period>/ and write data/processed/<period>/")
     _common(p)
     p.add_argument("--period", required=True, help="YYYY-MM or an alias such as 2024-H1")
@@ -129,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--period", action="append", help="YYYY-MM or an alias such as 2024-H1 (repeatable)")
     p.add_argument("--all-periods", action="store_true", help="every period folder under <data-dir>/raw/")
+    p.add_argument("--phase", action="append", metavar="YYYY-YYYY",
+                   help="also render the summary of a phase, e.g. 2021-2025 (repeatable)")
     p.add_argument("--units", nargs="+", metavar="CODE", help="'all' or unit codes: also render scorecards")
     p.add_argument("--jobs", "-j", type=int, default=None, help="parallel renders (default: CPU count)")
     p.add_argument("--force", action="store_true", help="render even when nothing changed")

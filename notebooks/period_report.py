@@ -12,13 +12,21 @@ lang: str = "vi"  # language of labels and number notation: "vi" or "en"
 from mtqg_analysis import analysis as an, load_year, report as rp
 
 year = load_year(period, data_dir)
-funding, units, catalog = year.funding, year.units, year.catalog
+funding, units, catalog = year.funding, year.units, year.catalog  # units: those in force at the period's end
+periods = an.placed_periods(year.periods, units)  # earlier periods within today's boundaries (spec §5)
+carried = an.has_carried(funding)  # the reports split off capital carried over from earlier years
 
 # %% [markdown] tags=["remove-cell"]
 # ## Headline and section 2 of the notice
 
 # %%
-rp.show_markdown(rp.headline_markdown(funding, year.period, units, lang))
+rp.show_markdown(rp.headline_markdown(funding, year.period, units, lang, catalog=catalog))
+
+# %%
+if carried:
+    rp.section("capital", lang, level=3)
+    rp.show_markdown(rp.capital_caption(year.period, lang))
+    rp.show_table(rp.capital_table(funding, year.period, lang), lang)
 
 # %%
 rp.section("narrative", lang)
@@ -30,15 +38,15 @@ rp.show_markdown(rp.narrative(funding, year.period, previous=year.previous, unit
 
 # %%
 rp.section("projects", lang)
-rp.show_table(an.by_level(funding, "project", catalog, lang)[rp.LEVEL_COLUMNS], lang)
+rp.show_table(an.by_level(funding, "project", catalog, lang, carried)[rp.level_columns(carried)], lang)
 
 # %%
 rp.section("subprojects", lang)
-rp.show_table(an.by_level(funding, "subproject", catalog, lang)[rp.LEVEL_COLUMNS], lang)
+rp.show_table(an.by_level(funding, "subproject", catalog, lang, carried)[rp.level_columns(carried)], lang)
 
 # %%
 rp.section("lines", lang)
-rp.show_table(an.by_level(funding, "line", catalog, lang)[rp.LEVEL_COLUMNS], lang)
+rp.show_table(an.by_level(funding, "line", catalog, lang, carried)[rp.level_columns(carried)], lang)
 
 # %% [markdown] tags=["remove-cell"]
 # ## How the communes stand
@@ -48,6 +56,11 @@ rp.section("ranking", lang)
 ranking = an.ranking(funding, units)
 rp.show_table(ranking[rp.RANKING_COLUMNS], lang)
 rp.show_figure(rp.ranking_figure(ranking, lang))
+
+# %%
+if an.has_levels(funding, units):  # own budgets beside communes, or communes of several parents
+    rp.section("places", lang, level=3)
+    rp.show_table(rp.place_table(funding, units, lang), lang)
 
 # %%
 rp.section("full_none", lang)
@@ -62,7 +75,8 @@ rp.show_figure(rp.heatmap_figure(an.pivot_rates(funding, catalog), lang))
 
 # %%
 rp.section("trajectory", lang)
-trajectory = an.trajectory(year.periods)
+rp.show_markdown(rp.across_change_note(an.reorganisation(periods, units), lang))
+trajectory = an.trajectory(periods)
 rp.show_table(trajectory[rp.TRAJECTORY_COLUMNS], lang)
 rp.show_figure(rp.trajectory_figure(trajectory, lang))
 

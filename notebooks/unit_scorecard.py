@@ -13,16 +13,18 @@ lang: str = "vi"  # language of labels and number notation: "vi" or "en"
 from mtqg_analysis import analysis as an, load_year, report as rp
 
 year = load_year(period, data_dir)
-funding, units, catalog = year.funding, year.units, year.catalog
+funding, units, catalog = year.funding, year.units, year.catalog  # units: those in force at the period's end
 mine = an.unit_rows(funding, unit_code)
+carried = an.has_carried(mine)  # the unit's report splits off capital carried over from earlier years
+periods = an.placed_periods(year.periods, units)  # earlier periods within today's boundaries (spec §5)
 
 # %%
 rp.show_markdown(rp.unit_headline_markdown(funding, unit_code, year.period, units, lang))
 
 # %%
 rp.section("unit_lines", lang)
-comparison = an.unit_vs_district(funding, unit_code, catalog, lang)
-rp.show_table(comparison[rp.LEVEL_COLUMNS + ["district_rate", "gap"]], lang)
+comparison = an.unit_vs_district(funding, unit_code, catalog, lang, carried)
+rp.show_table(comparison[rp.level_columns(carried) + ["district_rate", "gap"]], lang)
 
 # %%
 rp.section("unit_rank", lang)
@@ -34,7 +36,9 @@ rp.show_table(an.lagging(comparison)[rp.LAGGING_COLUMNS], lang)
 
 # %%
 rp.section("unit_trajectory", lang)
-rp.show_table(an.trajectory(year.periods, unit_code=unit_code)[rp.TRAJECTORY_COLUMNS], lang)
+reorganisation = an.reorganisation(periods, units)
+rp.show_markdown(rp.across_change_note(reorganisation[reorganisation["unit_code"] == unit_code], lang))
+rp.show_table(an.trajectory(periods, unit_code=unit_code)[rp.TRAJECTORY_COLUMNS], lang)
 
 # %%
 rp.section("unit_notes", lang)

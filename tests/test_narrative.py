@@ -147,7 +147,7 @@ def test_templates_file_format():
         nar.parse_templates("x = 1\n")
     for lang in ("vi", "en"):
         t = nar.templates(lang)
-        assert {"document", "periods", "lines", "housing", "water", "projects", "works", "money",
+        assert {"document", "periods", "lines DTTSMN", "carried", "housing", "water", "projects", "works", "money",
                 "quantity", "nothing", "change", "overall"} <= set(t)
 
 

@@ -9,8 +9,8 @@ from jupytext.config import load_jupytext_config
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_the_three_notebooks():
-    assert {p.stem for p in NOTEBOOKS} == {"period_report", "unit_scorecard", "explore"}
+def test_there_are_the_four_notebooks():
+    assert {p.stem for p in NOTEBOOKS} == {"period_report", "unit_scorecard", "phase_report", "explore"}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..domain.catalog import LEVELS, Catalog, load_catalog
 from ..errors import ParameterError
+from .capital import capital_rates
 from .measures import summarise, text_column
 
 #: "line" is the leaf line itself; the others are catalog levels.
@@ -55,14 +56,19 @@ def with_group(frame: pd.DataFrame, level: str, catalog: Catalog | None = None) 
 
 
 def by_level(frame: pd.DataFrame, level: str = "project", catalog: Catalog | None = None,
-             lang: str = "vi") -> pd.DataFrame:
+             lang: str = "vi", capital_years: bool = False) -> pd.DataFrame:
     """One row per catalog code at ``level`` (``code``, ``level``, ``name``), in catalog order.
 
     ``level`` is "project", "subproject", "content", "item" or "line" (the leaf lines as they are).
+    ``capital_years`` adds the financial rates of the year's own capital and of carried-over
+    capital (``own_financial_rate``, ``carried_financial_rate``, spec §5) beside the combined one.
     """
     cat = _catalog(catalog)
     rows = with_group(frame, level, cat)
     out = summarise(rows, ["group_code"]).rename(columns={"group_code": "code"})
+    if capital_years:
+        rates = capital_rates(rows, ["group_code"]).rename(columns={"group_code": "code"})
+        out = out.merge(rates[["code", "own_financial_rate", "carried_financial_rate"]], on="code", how="left")
     out.insert(1, "level", [cat.frame.at[c, "level"] if c in cat.frame.index else "" for c in out["code"]])
     out.insert(2, "name", [cat.name(c, lang) if c in cat.frame.index else c for c in out["code"]])
     out["_order"] = _order(out["code"], cat)

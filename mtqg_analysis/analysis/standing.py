@@ -150,10 +150,11 @@ def period_of(frame: pd.DataFrame, period=None) -> Period:
 
 
 def unit_vs_district(frame: pd.DataFrame, unit_code: str, catalog: Catalog | None = None,
-                     lang: str = "vi") -> pd.DataFrame:
+                     lang: str = "vi", capital_years: bool = False) -> pd.DataFrame:
     """The unit's lines with both rates, beside the whole input's financial rate on the same line
-    (``district_rate``); ``gap`` is unit minus district (negative: the unit is behind)."""
-    mine = by_level(frame[frame["unit_code"] == unit_code], "line", catalog, lang)
+    (``district_rate``); ``gap`` is unit minus district (negative: the unit is behind).
+    ``capital_years`` adds the unit's rates of own-year and carried-over capital."""
+    mine = by_level(frame[frame["unit_code"] == unit_code], "line", catalog, lang, capital_years)
     district = by_level(frame, "line", catalog, lang).set_index("code")["financial_rate"]
     mine["district_rate"] = mine["code"].map(district)
     mine["gap"] = mine["financial_rate"] - mine["district_rate"]

@@ -78,11 +78,11 @@ def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
     try:
         nb = nbformat.read(running, as_version=4)
         atomic.write_text(job.html_path, notebook_to_html(nb, job.title, job.lang))
-        if job.stem == REPORT:
+        if job.stem == REPORT and job.kind != "phase":  # a period's report has its workbook
             write_summary(job, out_dir / SUMMARY)
         os.replace(running, out_dir / f"{job.stem}.ipynb")
         record = {"inputs": job.fingerprint, "title": job.title, "period": job.period, "stem": job.stem,
-                  "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+                  "programme": job.programme, "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         atomic.write_text(job.fingerprint_path, json.dumps(record, ensure_ascii=False, indent=1))
         if failed.exists():
             failed.unlink()

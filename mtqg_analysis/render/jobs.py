@@ -1,6 +1,7 @@
 """What ``mtqg report`` renders, and whether each render is already current.
 
-A :class:`Job` is one notebook run for one period (and unit). Its fingerprint records what the
+A :class:`Job` is one notebook run for one period (and unit), or for one phase (its summary,
+``reports/<phase>/report.html``). Its fingerprint records what the
 render is made from: the SHA-256 of the raw files of the period's year so far and units.csv (as
 the processed tables' manifests record them, :mod:`mtqg_analysis.store.manifest`), the package,
 the notebook and the parameters. A job whose fingerprint is the one stored beside its HTML is
@@ -13,11 +14,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..analysis import place_name
 from ..domain.labels import fill
-from ..domain.periods import label, parse_period
+from ..domain.periods import label, parse_period, phase_label
 from ..domain.units import is_unit_code
 from ..errors import InputError, InputErrors
-from ..store import load_year, units_for
+from ..report.headline import with_place
+from ..store import load_phase, load_year, units_for
 from ..store.atomic import file_sha256
 from ..store.manifest import package_hash
 from .params import validate_unit_codes
@@ -25,7 +28,7 @@ from .params import validate_unit_codes
 REPORT = "report"
 FINGERPRINT = ".fingerprint.json"
 FAILED = ".failed.ipynb"
-NOTEBOOKS = {"report": "period_report", "scorecard": "unit_scorecard"}
+NOTEBOOKS = {"report": "period_report", "scorecard": "unit_scorecard", "phase": "phase_report"}
 
 
 def notebooks_dir() -> Path:
@@ -44,6 +47,8 @@ class Job:
     title: str
     lang: str
     fingerprint: dict = field(default_factory=dict)
+    kind: str = "report"  # "report" (a period's), "scorecard" or "phase": a key of NOTEBOOKS
+    programme: str = ""  # the programme's name, for the index page
 
     @property
     def html_path(self) -> Path:
@@ -82,14 +87,14 @@ class Plan:
 
 
 def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, reports_dir: Path, lang: str,
-         notebooks: Path | None = None) -> Plan:
+         notebooks: Path | None = None, phases: list[str] = ()) -> Plan:
     """Validate everything and list the renders. Builds each period's processed tables first (in
     this process, so that parallel notebooks only read them); a period whose raw data has errors
-    becomes an error line and the other periods go on."""
+    becomes an error line and the other periods go on. ``phases`` adds a phase summary each."""
     notebooks = notebooks or notebooks_dir()
     data_dir = data_dir.resolve()
     units = units_for(data_dir)
-    known = set(units.frame["code"])
+    known = set(units.history["code"])  # every unit of units.csv, whatever its dates
     wanted = None
     if unit_args:
         wanted = "all" if unit_args == ["all"] else validate_unit_codes(unit_args, known)
@@ -105,9 +110,10 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
         out_dir = reports_dir / period
         common = {"period": period, "data_dir": str(data_dir), "lang": lang}
         base = {"inputs": year.input_hashes(), "package": package}
+        place = place_name(year.funding, year.units)
+        programme = year.catalog.programme_name(lang)
         jobs.append(Job(period, REPORT, str(notebooks / f"{NOTEBOOKS['report']}.ipynb"), str(out_dir), dict(common),
-                        fill("title.report", lang, label=label(parse_period(period), lang)), lang,
-                        dict(base, notebook=notebook_hash["report"], parameters=common)))
+                        with_place(fill("title.report", lang, label=label(parse_period(period), lang)), place), lang, dict(base, notebook=notebook_hash["report"], parameters=common), programme=programme))
         if wanted is None:
             continue
         present = sorted(set(year.funding["unit_code"]))
@@ -116,10 +122,23 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
                 errors.append(f"{period}: unit code {code!r} is not a plain code; it is not rendered")
                 continue
             if code not in present:
-                errors.append(f"{period}: unit {code} ({units.name(code)}) reported nothing in this period")
+                errors.append(f"{period}: unit {code} ({year.units.name(code)}) reported nothing in this period")
                 continue
             params = dict(common, unit_code=code)
             jobs.append(Job(period, code, str(notebooks / f"{NOTEBOOKS['scorecard']}.ipynb"), str(out_dir), params,
-                            fill("title.scorecard", lang, unit=units.name(code), label=label(period, lang)), lang,
-                            dict(base, notebook=notebook_hash["scorecard"], parameters=params)))
+                            fill("title.scorecard", lang, unit=year.units.name(code), label=label(period, lang)), lang,
+                            dict(base, notebook=notebook_hash["scorecard"], parameters=params), kind="scorecard",
+                            programme=programme))
+    for phase in phases:
+        try:
+            data = load_phase(phase, data_dir)
+        except (InputError, InputErrors) as problem:
+            errors.append(f"{phase}: {problem}")
+            continue
+        params = {"phase": phase, "data_dir": str(data_dir), "lang": lang}
+        place = place_name(data.periods[str(data.latest)], data.units)
+        jobs.append(Job(phase, REPORT, str(notebooks / f"{NOTEBOOKS['phase']}.ipynb"), str(reports_dir / phase), params,
+                        with_place(fill("title.phase", lang, label=phase_label(phase, lang)), place), lang,
+                        {"inputs": data.input_hashes(), "package": package, "notebook": notebook_hash["phase"],
+                         "parameters": params}, kind="phase", programme=data.catalog.programme_name(lang)))
     return Plan(jobs, errors)

@@ -7,7 +7,7 @@ package writes.
 from __future__ import annotations
 
 from ..domain.labels import check_lang
-from ..domain.periods import parse_period
+from ..domain.periods import parse_period, parse_phase
 from ..domain.units import is_unit_code
 from ..errors import ParameterError
 
@@ -24,8 +24,13 @@ def refuse_unsafe(value, what: str) -> str:
 
 
 def validate_period(value) -> str:
-    """The canonical ``YYYY-MM`` of a period or alias (spec §1), refusing anything else."""
+    """The canonical ``YYYY-MM`` (or ``YYYY-EXT``) of a period or alias (spec §1), refusing anything else."""
     return str(parse_period(refuse_unsafe(value, "period").strip()))
+
+
+def validate_phase(value) -> str:
+    """The canonical ``YYYY-YYYY`` of a phase (spec §1), refusing anything else."""
+    return str(parse_phase(refuse_unsafe(value, "phase").strip()))
 
 
 def validate_lang(value) -> str:

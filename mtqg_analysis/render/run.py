@@ -34,9 +34,10 @@ class ReportRun:
 
 def run_report(periods: list[str], unit_args: list[str] | None, data_dir: Path, reports_dir: Path,
                lang: str = "vi", jobs: int | None = None, force: bool = False,
-               notebooks: Path | None = None) -> ReportRun:
-    """Render the reports of ``periods`` (and the scorecards of ``unit_args``)."""
-    planned = plan(periods, unit_args, data_dir, reports_dir, lang, notebooks)
+               notebooks: Path | None = None, phases: list[str] = ()) -> ReportRun:
+    """Render the reports of ``periods`` (and the scorecards of ``unit_args``) and the summaries
+    of ``phases``."""
+    planned = plan(periods, unit_args, data_dir, reports_dir, lang, notebooks, list(phases))
     with contextlib.ExitStack() as held:
         # Runs on the same periods take turns; whoever holds a period's lock may delete the
         # temporary files a killed run left in its folder.

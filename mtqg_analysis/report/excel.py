@@ -1,7 +1,8 @@
 """``reports/<period>/summary.xlsx``: the report's main tables for people who work in Excel.
 
 One sheet per table (by project, by sub-project, by content, units, full/no disbursement, notes,
-quality), headers and sheet names from ``data/labels.csv``, amounts in triệu đồng with
+quality; the own-year and carried-over capital where the reports split them, units by place where
+more than one level reports), headers and sheet names from ``data/labels.csv``, amounts in triệu đồng with
 "#,##0.###" formats and rates as percentages, so Excel shows them in the reader's own locale.
 Text that Excel would run as a formula is written as text with a leading apostrophe. The figures
 are those of :mod:`mtqg_analysis.analysis`, as in the HTML report. :func:`summary_workbook` returns
@@ -16,7 +17,7 @@ from ..domain.catalog import Catalog
 from ..domain.labels import label
 from ..domain.text import spreadsheet_safe
 from ..domain.units import Units
-from .format import LEVEL_COLUMNS, RANKING_COLUMNS, column_kind, header
+from .format import RANKING_COLUMNS, column_kind, header, level_columns
 
 AMOUNT_FORMAT = "#,##0.###"
 RATE_FORMAT = "0.00%"
@@ -28,15 +29,26 @@ WIDE_COLUMNS = {"name", "message", "note", "full", "none"}
 def sheets(funding: pd.DataFrame, quality: pd.DataFrame, units: Units | None = None,
            catalog: Catalog | None = None, lang: str = "vi") -> dict[str, pd.DataFrame]:
     """The tables of the workbook, by sheet name, as numbers (not formatted text)."""
-    return {
-        label("sheet.projects", lang): analysis.by_level(funding, "project", catalog, lang)[LEVEL_COLUMNS],
-        label("sheet.subprojects", lang): analysis.by_level(funding, "subproject", catalog, lang)[LEVEL_COLUMNS],
-        label("sheet.lines", lang): analysis.by_level(funding, "line", catalog, lang)[LEVEL_COLUMNS],
+    from .headline import capital_table, place_table
+
+    carried = analysis.has_carried(funding)
+    columns = level_columns(carried)
+    out = {
+        label("sheet.projects", lang): analysis.by_level(funding, "project", catalog, lang, carried)[columns],
+        label("sheet.subprojects", lang): analysis.by_level(funding, "subproject", catalog, lang, carried)[columns],
+        label("sheet.lines", lang): analysis.by_level(funding, "line", catalog, lang, carried)[columns],
         label("sheet.units", lang): analysis.ranking(funding, units)[RANKING_COLUMNS],
+    }
+    if carried:
+        out[label("sheet.capital", lang)] = capital_table(funding, analysis.period_of(funding), lang)
+    if units is not None and len(funding) and analysis.has_levels(funding, units):
+        out[label("sheet.places", lang)] = place_table(funding, units, lang)
+    out.update({
         label("sheet.full_none", lang): analysis.full_and_none(funding, catalog, units, lang),
         label("sheet.notes", lang): analysis.unit_notes(funding),
         label("sheet.quality", lang): quality,
-    }
+    })
+    return out
 
 
 def _cell(value, kind: str):

@@ -77,3 +77,11 @@ LEVEL_COLUMNS = ["code", "name", "measure_unit", "plan_qty", "done_qty", "plan_v
 RANKING_COLUMNS = ["rank", "unit_code", "unit_name", "plan_vnd", "disbursed_vnd", "financial_rate"]
 LAGGING_COLUMNS = ["code", "name", "plan_vnd", "disbursed_vnd", "financial_rate", "district_rate", "gap"]
 TRAJECTORY_COLUMNS = ["period", "plan_vnd", "disbursed_vnd", "financial_rate"]
+#: Beside the combined financial rate where the reports split off carried-over capital (spec §5).
+CAPITAL_COLUMNS = ["own_financial_rate", "carried_financial_rate"]
+
+
+def level_columns(carried: bool) -> list[str]:
+    """The columns of the tables by catalog level: with the own-year and carried-over rates when
+    the period has carried-over capital."""
+    return LEVEL_COLUMNS + CAPITAL_COLUMNS if carried else list(LEVEL_COLUMNS)

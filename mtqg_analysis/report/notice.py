@@ -23,6 +23,7 @@ from ..domain.labels import check_lang
 from ..domain.periods import Period, label, parse_period
 from ..domain.units import Units, short_name
 from ..errors import ParameterError
+from .headline import place_kind
 
 
 # --- templates -------------------------------------------------------------------------------------
@@ -55,16 +56,18 @@ def templates(lang: str = "vi") -> dict[str, dict[str, str]]:
 
 
 class _Wording:
-    """Looks up a line's template keys: its ``[line CODE]`` section, then its kind's section."""
+    """Looks up a line's template keys: its ``[line CODE]`` section, then its kind's section. The
+    kinds of lines come from the ``[lines PROGRAMME]`` section of the catalog's programme."""
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, programme: str = ""):
         self.t = templates(lang)
         self.lang = lang
+        self.kinds = self.t.get(f"lines {programme}", {})
 
     def kind_of(self, code: str, has_qty: bool, disbursed: int) -> str:
         if disbursed == 0:
             return "nothing"
-        kind = self.t["lines"].get(code)
+        kind = self.kinds.get(code)
         if kind is None:
             kind = "quantity" if has_qty else "money"
         if kind in ("housing", "water", "projects", "works", "quantity") and not has_qty:
@@ -94,8 +97,8 @@ def _short_names(codes, frame: pd.DataFrame, units: Units | None) -> list[str]:
 
 def _period_phrase(period: Period, w: _Wording) -> str:
     phrases = w.t["periods"]
-    template = phrases.get(str(period.month), phrases["other"])
-    return template.format(year=period.year, month=period.month)
+    template = phrases["ext"] if period.extended else phrases.get(str(period.month), phrases["other"])
+    return template.format(year=period.year, month=period.month, next_year=period.year + 1)
 
 
 def _project_heading_name(name: str, lang: str) -> str:
@@ -223,7 +226,7 @@ def narrative(frame: pd.DataFrame, period=None, *, previous: pd.DataFrame | None
         raise ParameterError("narrative() takes the tidy table of a period (a DataFrame), "
                              f"not {type(frame).__name__}; load it with mtqg_analysis.load_year")
     cat = catalog if catalog is not None else load_catalog()
-    w = _Wording(lang)
+    w = _Wording(lang, cat.programme_code)
     period = an.period_of(frame, period)
     previous_period = None
     if previous is not None:
@@ -271,7 +274,27 @@ def _overall(frame, period, previous_frame, previous_period, units, w: _Wording)
         text += _fill(ov["change"], {"previous_label": label(previous_period, lang),
                                      "disbursed_change": fmt.amount(change["disbursed_vnd_change"], lang),
                                      "plan_change": plan_text})
-    return [ov["heading"], "", text, "", ov["rates_note"], ""]
+    text += _carried_sentence(frame, period, w)
+    heading = _fill(ov["heading"], {"place_kind": place_kind(frame, units, lang)})
+    return [heading, "", text, "", ov["rates_note"], ""]
+
+
+def _carried_sentence(frame: pd.DataFrame, period: Period, w: _Wording) -> str:
+    """The year's own capital and the capital carried over into it, each with its rate, where the
+    reports split them (spec §5)."""
+    if not an.has_carried(frame):
+        return ""
+    kinds = an.by_capital_kind(frame).set_index("capital_kind")
+    lang, zero = w.lang, {"plan_vnd": 0, "disbursed_vnd": 0, "financial_rate": float("nan")}
+    own = kinds.loc["own"] if "own" in kinds.index else pd.Series(zero)
+    carried = kinds.loc["carried"]
+    return _fill(w.t["carried"]["text"], {
+        "year": period.year, "years": ", ".join(map(str, an.carried_years(frame))),
+        "own_plan": fmt.amount(own["plan_vnd"], lang), "own_disbursed": fmt.amount(own["disbursed_vnd"], lang),
+        "own_rate": fmt.percent(own["financial_rate"], lang),
+        "carried_plan": fmt.amount(carried["plan_vnd"], lang),
+        "carried_disbursed": fmt.amount(carried["disbursed_vnd"], lang),
+        "carried_rate": fmt.percent(carried["financial_rate"], lang)})
 
 
 def _lines(frame, period, previous_frame, previous_period, units, w: _Wording, cat: Catalog) -> list[str]:
