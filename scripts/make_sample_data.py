@@ -1,9 +1,18 @@
-"""Write the shipped sample workbooks under data/raw/<period>/ (2024-06, 2024-09, 2024-12).
+"""Write the shipped sample workbooks under data/raw/<period>/ (2024-06, 2024-09, 2024-12, 2025-06,
+2025-12, 2025-EXT).
 
 One workbook per period, as a district office would collect them: an instructions sheet
 ("Hướng dẫn") followed by one report sheet per unit of huyện Bạch Thông (14 communes and the
 town, plus the district level "Cấp huyện"), in the commune workbook format of the shared spec
 (../shared/spec/README.md §3.1).
+
+2025 crosses the reorganisation of 2025-07-01 (spec §2.1, data/raw/units.csv): 2025-06 is reported
+by the old communes and town of Bạch Thông; 2025-12 and 2025-EXT (the year-end window, capital
+disbursed until 31/01/2026) by the five communes of tỉnh Thái Nguyên that succeeded them. Every 2025
+sheet splits capital by budget year ("Vốn năm 2025" beside "Vốn năm 2024 kéo dài", spec §3.1): what
+2024 left undisbursed on works, houses and production projects is carried over into 2025. Xã Phong
+Quang also took in a commune outside the old district; its figures include that commune's part
+(OUTSIDE). All of 2025 is ILLUSTRATIVE.
 
 The split of the 2024-06 figures over units is ILLUSTRATIVE. It is written below as an explicit
 table (H1_SPLIT) chosen so that:
@@ -43,18 +52,28 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 REPO = Path(__file__).resolve().parent.parent
-PERIODS = ("2024-06", "2024-09", "2024-12")
+YEAR_2024 = ("2024-06", "2024-09", "2024-12")
+YEAR_2025 = ("2025-06", "2025-12", "2025-EXT")
+PERIODS = YEAR_2024 + YEAR_2025
 FILE_NAMES = {
     "2024-06": "bao-cao-mtqg-6-thang-2024.xlsx",
     "2024-09": "bao-cao-mtqg-9-thang-2024.xlsx",
     "2024-12": "bao-cao-mtqg-nam-2024.xlsx",
+    "2025-06": "bao-cao-mtqg-6-thang-2025.xlsx",
+    "2025-12": "bao-cao-mtqg-nam-2025.xlsx",
+    "2025-EXT": "bao-cao-mtqg-nam-2025-giai-ngan-den-31-01-2026.xlsx",
 }
-PERIOD_LABELS = {"2024-06": "6 tháng đầu năm 2024", "2024-09": "9 tháng năm 2024", "2024-12": "năm 2024"}
+PERIOD_LABELS = {"2024-06": "6 tháng đầu năm 2024", "2024-09": "9 tháng năm 2024", "2024-12": "năm 2024",
+                 "2025-06": "6 tháng đầu năm 2025", "2025-12": "năm 2025",
+                 "2025-EXT": "năm 2025 (giải ngân đến 31/01/2026)"}
 # Fixed document dates (the day each period's consolidation was made); also used in the zip entries.
 DOC_DATES = {
     "2024-06": dt.datetime(2024, 7, 5, 8, 0, 0),
     "2024-09": dt.datetime(2024, 10, 7, 8, 0, 0),
     "2024-12": dt.datetime(2025, 1, 10, 8, 0, 0),
+    "2025-06": dt.datetime(2025, 6, 27, 8, 0, 0),
+    "2025-12": dt.datetime(2026, 1, 9, 8, 0, 0),
+    "2025-EXT": dt.datetime(2026, 2, 6, 8, 0, 0),
 }
 SEED = 1719
 
@@ -459,12 +478,12 @@ def _done_qty(line, plan_qty, done_prev, disb, plan):
 
 
 def build_periods(h1):
-    """{period: {unit: {line: [plan_qty, plan, done_qty, disbursed]}}} for all three periods."""
+    """{period: {unit: {line: [plan_qty, plan, done_qty, disbursed]}}} for the three periods of 2024."""
     rng = random.Random(SEED)
     periods = {"2024-06": h1}
     # Plans per period (carry forward, apply changes, add forest lines from 2024-09).
     plans = {"2024-06": {u: {ln: (r[0], r[1]) for ln, r in v.items()} for u, v in h1.items()}}
-    for prev, period in zip(PERIODS, PERIODS[1:]):
+    for prev, period in zip(YEAR_2024, YEAR_2024[1:]):
         cur = {u: dict(v) for u, v in plans[prev].items()}
         if period == "2024-09":
             for unit, (ha, plan) in FOREST.items():
@@ -483,7 +502,7 @@ def build_periods(h1):
             if line == "DA1.ND4.PT":
                 target = Decimal(1)  # every planned tank delivered by the end of the year
             targets[(unit, line)] = (target, Decimal("0.30") + Decimal("0.35") * Decimal(f"{share:.4f}"))
-    for prev, period in zip(PERIODS, PERIODS[1:]):
+    for prev, period in zip(YEAR_2024, YEAR_2024[1:]):
         out = {}
         for unit, lines in plans[period].items():
             for line, (pq, plan) in lines.items():
@@ -508,7 +527,7 @@ def build_periods(h1):
 
 
 def check_periods(periods):
-    for prev, period in zip(PERIODS, PERIODS[1:]):
+    for prev, period in zip(YEAR_2024, YEAR_2024[1:]):
         for unit, lines in periods[period].items():
             for line, (pq, plan, dq, disb) in lines.items():
                 assert 0 <= disb <= plan, (period, unit, line)
@@ -519,7 +538,7 @@ def check_periods(periods):
                     assert pq is None or dq >= b[2], (period, unit, line, "done falls")
                     assert disb <= plan, (period, unit, line)
             assert set(periods[prev][unit]) <= set(lines), (period, unit, "a line disappeared")
-    for period in PERIODS:
+    for period in YEAR_2024:
         assert set(periods[period]) == set(UNIT_NAMES.values())
     year = periods["2024-12"]
     total_plan = sum(r[1] for v in year.values() for r in v.values())
@@ -527,6 +546,140 @@ def check_periods(periods):
     assert Decimal("0.85") <= Decimal(total_disb) / total_plan <= Decimal("0.95"), total_disb / total_plan
     assert all(r[3] == 0 for v in periods["2024-09"].values() for ln, r in v.items() if ln == "DA3.TDA1")
     assert all(r[3] > 0 for v in year.values() for ln, r in v.items() if ln == "DA3.TDA1")
+
+
+# --------------------------------------------------------------------------------------------
+# 2025: across the reorganisation of 2025-07-01, with 2024 capital carried over (ILLUSTRATIVE).
+# A 2025 record is [plan qty, plan, done qty, disbursed, carried plan, carried disbursed]: plan and
+# disbursed are totals; the carried-over part (capital of 2024) is the last two values, the rest is
+# 2025's own capital. Quantities belong to the line (they stand on the own-year row, spec §4.1).
+# --------------------------------------------------------------------------------------------
+# Lines whose unspent 2024 capital is extended into 2025 (works, houses, production projects);
+# the others' leftovers lapse.
+CARRY_LINES = ("DA1.ND2", "DA3.TDA2.ND1.CHUOI", "DA3.TDA2.ND1.CONGDONG", "DA4.TDA1.ND1", "DA4.TDA1.DTBD")
+# The five communes of tỉnh Thái Nguyên from 2025-07-01 (codes and names as in data/raw/units.csv)
+# and the old units whose history each takes (their first successor).
+NEW_UNITS = {
+    "01969": ("Phủ Thông", ["Thị trấn Phủ Thông", "Vi Hương", "Lục Bình", "Tân Tú"]),
+    "01981": ("Vĩnh Thông", ["Sĩ Bình", "Vũ Muộn", "Cao Sơn"]),
+    "02008": ("Cẩm Giàng", ["Nguyên Phúc", "Quân Hà", "Cẩm Giàng", "Mỹ Thanh"]),
+    "02014": ("Bạch Thông", ["Dương Phong", "Quang Thuận"]),
+    "01849": ("Phong Quang", ["Đôn Phong"]),
+}
+# Xã Phong Quang also took in a commune from outside huyện Bạch Thông: its part of the 2025 plan
+# (line -> plan qty, own plan, carried plan in triệu đồng), reported from 2025-12 only.
+OUTSIDE = {"01849": {"DA1.ND2": (3, "133.5", "44.5"), "DA4.TDA1.ND1": (2, "760", "190"),
+                     "DA8": (None, "85", "0")}}
+NEW_SHEETS = {
+    "Phủ Thông": _layout("Phủ Thông", "UBND XÃ PHỦ THÔNG", total="bottom", total_label="Tổng cộng",
+                         plan_header="Kế hoạch vốn năm 2025"),
+    "Vĩnh Thông": _layout("Vĩnh Thông", "UBND XÃ VĨNH THÔNG", money="nghin", money_text="ĐVT: nghìn đồng",
+                          labels="short", qty_header="Khối lượng", colnum=True),
+    "Cẩm Giàng": _layout("X. Cẩm Giàng", "UBND XÃ CẨM GIÀNG", text=True, colnum=True, label_header="Nội dung, dự án"),
+    "Bạch Thông": _layout("Bạch Thông", "UBND XÃ BẠCH THÔNG", total="bottom", labels="short",
+                          done_header="Thực hiện, giải ngân lũy kế từ đầu năm"),
+    "Phong Quang": _layout("Xã Phong Quang", "UBND XÃ PHONG QUANG", labels="name", qty_header="Khối lượng"),
+}
+CAPITAL_YEAR_HEADERS = ("Vốn năm 2025", "Vốn năm 2024 kéo dài")
+NOTES.update({
+    ("2025-06", "Vi Hương", "DA4.TDA1.ND1"): "Vốn năm 2024 kéo dài: đang thi công",
+    ("2025-06", "Quân Hà", "DA1.ND2"): "Các hộ đang xây dựng",
+    ("2025-12", "Phong Quang", "DA1.ND2"): "Gồm kế hoạch của xã ngoài huyện Bạch Thông cũ sáp nhập từ 01/07/2025",
+    ("2025-12", "Phủ Thông", "DA4.TDA1.ND1"): "Tiếp nhận công trình của các xã cũ từ 01/07/2025",
+    ("2025-EXT", "Cẩm Giàng", "DA4.TDA1.ND1"): "Giải ngân đến 31/01/2026",
+})
+
+
+def _share(rng, low: str, high: str) -> Decimal:
+    return Decimal(low) + (Decimal(high) - Decimal(low)) * Decimal(f"{rng.random():.4f}")
+
+
+def _part(amount: int, share: Decimal) -> int:
+    return int((share * amount).to_integral_value(ROUND_HALF_UP))
+
+
+def build_2025(year_2024):
+    """{period: {unit: {line: record}}} for 2025-06 (old units), 2025-12 and 2025-EXT (the five new
+    communes), from the 2024 year-end figures: plans of 2025 drawn around those of 2024, and the
+    2024 leftovers of CARRY_LINES carried over. Fixed seed, drawn in a fixed order."""
+    rng = random.Random(SEED + 2025)
+    h1 = {}
+    for unit in sorted(year_2024):
+        if unit == "Cấp huyện":
+            continue  # the district's own projects are not reported separately in 2025 (illustrative)
+        for line in sorted(year_2024[unit]):
+            pq, plan24, dq24, disb24 = year_2024[unit][line]
+            factor = _share(rng, "0.85", "1.15")
+            own = _part(plan24, factor) // 100 * 100  # whole 0,1 triệu đồng
+            qty = None if pq is None else max(1, int((factor * pq).to_integral_value(ROUND_HALF_UP)))
+            carried = plan24 - disb24 if line in CARRY_LINES else 0
+            own_done = _part(own, _share(rng, "0.12", "0.45"))
+            carried_done = _part(carried, _share(rng, "0.35", "0.85"))
+            h1.setdefault(unit, {})[line] = [qty, own + carried, None, own_done + carried_done, carried, carried_done]
+    for unit, lines in h1.items():
+        for line, r in lines.items():
+            r[2] = _done_qty(line, r[0], 0, r[3] - r[5], r[1] - r[4])
+    year_end = {}
+    for code in sorted(NEW_UNITS):
+        name, old = NEW_UNITS[code]
+        merged: dict[str, list] = {}
+        for unit in old:
+            for line, r in h1[unit].items():
+                m = merged.setdefault(line, [None if r[0] is None else 0, 0, None, 0, 0, 0])
+                if r[0] is not None:
+                    m[0] += r[0]
+                m[1] += r[1]
+                m[4] += r[4]
+        for line, (qty, own, carried) in OUTSIDE.get(code, {}).items():
+            m = merged.setdefault(line, [None if qty is None else 0, 0, None, 0, 0, 0])
+            if qty is not None:
+                m[0] += qty
+            m[1] += milli(own) + milli(carried)
+            m[4] += milli(carried)
+        before = {line: [sum(h1[u][line][i] for u in old if line in h1[u]) for i in (3, 5)] for line in merged}
+        for line in sorted(merged):
+            m = merged[line]
+            own_plan, carried_plan = m[1] - m[4], m[4]
+            own_before, carried_before = before[line]
+            own_done = max(own_before, _part(own_plan, _share(rng, "0.70", "0.93")))
+            carried_done = max(carried_before, _part(carried_plan, _share(rng, "0.90", "1.00")))
+            m[3], m[5] = own_done + carried_done, carried_done
+            done_before = sum(h1[u][line][2] for u in old if line in h1[u] and h1[u][line][2] is not None)
+            m[2] = _done_qty(line, m[0], done_before, own_done, own_plan)
+        year_end[name] = merged
+    extended = {}
+    for name in sorted(year_end):
+        for line in sorted(year_end[name]):
+            qty, plan, done, disb, carried_plan, carried_done = year_end[name][line]
+            own_plan, own_done = plan - carried_plan, disb - carried_done
+            own_done = min(own_plan, own_done + _part(own_plan - own_done, _share(rng, "0.30", "0.75")))
+            # Carried-over capital may not be disbursed after 31/12 of the year it was extended into.
+            extended.setdefault(name, {})[line] = [qty, plan, _done_qty(line, qty, done, own_done, own_plan),
+                                                   own_done + carried_done, carried_plan, carried_done]
+    return {"2025-06": h1, "2025-12": year_end, "2025-EXT": extended}
+
+
+def check_2025(year_2024, periods):
+    """Assert the 2025 figures: carried-over plans are the 2024 leftovers of CARRY_LINES; no
+    amount exceeds its plan; year-to-date values never fall, with the old units under their
+    successors; carried-over capital is not disbursed after 2025-12."""
+    for unit, lines in periods["2025-06"].items():
+        for line, r in lines.items():
+            left = year_2024[unit][line][1] - year_2024[unit][line][3]
+            assert r[4] == (left if line in CARRY_LINES else 0), (unit, line)
+    for period in YEAR_2025:
+        for unit, lines in periods[period].items():
+            for line, (pq, plan, dq, disb, cplan, cdisb) in lines.items():
+                assert 0 <= cdisb <= cplan <= plan and 0 <= disb - cdisb <= plan - cplan, (period, unit, line)
+                assert pq is None or 0 <= dq <= pq, (period, unit, line)
+    for code, (name, old) in NEW_UNITS.items():
+        for line, r in periods["2025-12"][name].items():
+            olds = [periods["2025-06"][u][line] for u in old if line in periods["2025-06"][u]]
+            assert r[3] >= sum(o[3] for o in olds) and r[5] >= sum(o[5] for o in olds), (name, line)
+            e = periods["2025-EXT"][name][line]
+            assert e[3] >= r[3] and e[5] == r[5] and e[1] == r[1], (name, line)
+    assert set(periods["2025-12"]) == {name for name, _ in NEW_UNITS.values()}
+    assert any(r[4] for v in periods["2025-12"].values() for r in v.values())
 
 
 # --------------------------------------------------------------------------------------------
@@ -614,8 +767,7 @@ def sheet_rows(lines, blank_lines, layout):
         data = [lines[c] for c in below if c in lines]
         plan = sum(r[1] for r in data)
         disb = sum(r[3] for r in data)
-        split = {ct: (sum(lines[c][1] for c in below if c in lines and LEAVES[c][1] == ct),
-                      sum(lines[c][3] for c in below if c in lines and LEAVES[c][1] == ct)) for ct in ("dtpt", "sn")}
+        split = _split_sums({c: lines[c] for c in below if c in lines})
         row = dict(stt=stt, code=code, leaf=not children, blank=code in blank_lines, plan=plan, disb=disb,
                    split=split, qty=(lines[code][0], lines[code][2]) if code in lines else (None, None))
         rows.append(row)
@@ -632,8 +784,29 @@ def sheet_rows(lines, blank_lines, layout):
     return rows
 
 
+def _splits(code, record):
+    """{split column: (plan, disbursed)} of one line: by budget year for a 2025 record (the year's
+    own capital and the capital carried over from 2024), else by the line's capital type."""
+    if len(record) > 4:
+        return {"own": (record[1] - record[4], record[3] - record[5]), "carried": (record[4], record[5])}
+    return {ct: (record[1], record[3]) if LEAVES[code][1] == ct else (0, 0) for ct in ("dtpt", "sn")}
+
+
+def _split_sums(lines):
+    """The split columns summed over ``lines`` ({code: record})."""
+    sums = {}
+    for code, record in lines.items():
+        for key, (plan, disb) in _splits(code, record).items():
+            old = sums.get(key, (0, 0))
+            sums[key] = (old[0] + plan, old[1] + disb)
+    return sums or {"dtpt": (0, 0), "sn": (0, 0)}
+
+
 def write_sheet(ws, unit, lines, blank_lines, period, layout):
-    split = layout["split"]
+    by_year = any(len(r) > 4 for r in lines.values())  # 2025: split by budget year, not capital type
+    split = layout["split"] or by_year
+    split_columns = (("own", CAPITAL_YEAR_HEADERS[0]), ("carried", CAPITAL_YEAR_HEADERS[1])) if by_year else (
+        ("dtpt", "Vốn ĐTPT"), ("sn", "Vốn sự nghiệp"))
     # Columns.
     c_stt, c_label, c_unit = 1, 2, 3
     width = 4 if split else 2
@@ -659,7 +832,7 @@ def write_sheet(ws, unit, lines, blank_lines, period, layout):
     ws.merge_cells(start_row=h1, start_column=c_plan0, end_row=h1, end_column=c_plan0 + width - 1)
     ws.cell(h1, c_done0, layout["done_header"])
     ws.merge_cells(start_row=h1, start_column=c_done0, end_row=h1, end_column=c_done0 + width - 1)
-    subs = [layout["qty_header"], "Tổng số"] + (["Vốn ĐTPT", "Vốn sự nghiệp"] if split else [])
+    subs = [layout["qty_header"], "Tổng số"] + ([header for _, header in split_columns] if split else [])
     for j, text in enumerate(subs):
         ws.cell(h2, c_plan0 + j, text)
         ws.cell(h2, c_done0 + j, text)
@@ -681,17 +854,15 @@ def write_sheet(ws, unit, lines, blank_lines, period, layout):
     body = sheet_rows(lines, blank_lines, layout)
     total_plan = sum(r[1] for r in lines.values())
     total_disb = sum(r[3] for r in lines.values())
-    total_split = {ct: (sum(r[1] for c, r in lines.items() if LEAVES[c][1] == ct),
-                        sum(r[3] for c, r in lines.items() if LEAVES[c][1] == ct)) for ct in ("dtpt", "sn")}
+    total_split = _split_sums(lines)
 
     def write_amounts(r, plan, disb, splits):
         ws.cell(r, c_plan0 + 1, money_cell(plan, layout))
         ws.cell(r, c_done0 + 1, money_cell(disb, layout))
         if split:
-            ws.cell(r, c_plan0 + 2, money_cell(splits["dtpt"][0], layout))
-            ws.cell(r, c_plan0 + 3, money_cell(splits["sn"][0], layout))
-            ws.cell(r, c_done0 + 2, money_cell(splits["dtpt"][1], layout))
-            ws.cell(r, c_done0 + 3, money_cell(splits["sn"][1], layout))
+            for j, (key, _) in enumerate(split_columns):
+                ws.cell(r, c_plan0 + 2 + j, money_cell(splits.get(key, (0, 0))[0], layout))
+                ws.cell(r, c_done0 + 2 + j, money_cell(splits.get(key, (0, 0))[1], layout))
         ws.cell(r, c_rate, rate_cell(disb, plan, layout))
 
     def write_total(r):
@@ -742,21 +913,38 @@ def _col(c):
     return get_column_letter(c)
 
 
+INSTRUCTIONS_NEW = [
+    "HƯỚNG DẪN ĐIỀN BIỂU BÁO CÁO",
+    "Chương trình MTQG phát triển kinh tế - xã hội vùng đồng bào dân tộc thiểu số và miền núi "
+    "(Quyết định số 1719/QĐ-TTg), các xã thuộc tỉnh Thái Nguyên (theo địa giới hành chính từ 01/07/2025).",
+    "1. Mỗi xã báo cáo trên một trang tính riêng, tên trang tính là tên xã.",
+    "2. Khối lượng thực hiện và vốn giải ngân là số lũy kế từ đầu năm đến hết kỳ báo cáo.",
+    "3. Vốn năm 2025 và vốn năm 2024 kéo dài sang năm 2025 ghi ở hai cột riêng; cột Tổng số là tổng hai cột.",
+    "4. Báo cáo năm (giải ngân đến 31/01/2026): vốn năm 2024 kéo dài chỉ được giải ngân đến 31/12/2025.",
+    "Lưu ý: số liệu theo từng đơn vị trong tệp này là số liệu minh họa.",
+]
+
+
 def workbook_bytes(period, data) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Hướng dẫn"
-    for i, text in enumerate(INSTRUCTIONS, start=1):
+    new_units = period in ("2025-12", "2025-EXT")  # reported by the communes of tỉnh Thái Nguyên
+    for i, text in enumerate(INSTRUCTIONS_NEW if new_units else INSTRUCTIONS, start=1):
         ws.cell(i, 1, text)
     ws["A1"].font = BOLD
     ws.column_dimensions["A"].width = 110
-    for unit in SHEET_ORDER:
+    if new_units:
+        for unit in [NEW_UNITS[c][0] for c in NEW_UNITS]:
+            write_sheet(wb.create_sheet(NEW_SHEETS[unit]["sheet"]), unit, data[unit], [], period, NEW_SHEETS[unit])
+    for unit in [] if new_units else [u for u in SHEET_ORDER if u in data]:
         layout = SHEETS[unit]
         blank = [l for l in ("DA3.TDA1",) if period == "2024-06" and unit in H1_BLANK_FOREST]
         write_sheet(wb.create_sheet(layout["sheet"]), unit, data[unit], blank, period, layout)
     stamp = DOC_DATES[period]
-    wb.properties.creator = "UBND huyện Bạch Thông"
-    wb.properties.lastModifiedBy = "UBND huyện Bạch Thông"
+    office = "UBND tỉnh Thái Nguyên" if new_units else "UBND huyện Bạch Thông"
+    wb.properties.creator = office
+    wb.properties.lastModifiedBy = office
     wb.properties.title = f"Báo cáo Chương trình MTQG 1719 - {PERIOD_LABELS[period]}"
     wb.properties.created = stamp
     wb.properties.modified = stamp
@@ -793,6 +981,8 @@ def build():
     check_h1(h1)
     periods = build_periods(h1)
     check_periods(periods)
+    periods.update(build_2025(periods["2024-12"]))
+    check_2025(periods["2024-12"], periods)
     return periods
 
 

@@ -9,7 +9,10 @@
   the command line does; :func:`mtqg_process` runs it in a child process where that matters
   (crashes, signals, what a fresh interpreter imports);
 - ``sample``: the shipped sample data made hostile and rendered once per session (the district
-  report of 2024-06 and the scorecard of Vi Hương), for the notebook, safety and browser tests.
+  report of 2024-06 and the scorecard of Vi Hương), for the notebook, safety and browser tests;
+- ``sample_2025``: the shipped 2025 sample rendered once per session (the Thái Nguyên report of
+  2025-12, its five scorecards and the phase 2021-2025), for the tests of reports across the 2025
+  reorganisation.
 """
 from __future__ import annotations
 
@@ -120,7 +123,8 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 # Test modules that must run on one worker (pytest-xdist): those that read the session's rendered
 # sample (rendered once per worker), and the long crash tests (kept beside them, not after them).
 WORKER_GROUPS = {
-    "sample": ("tests/test_notebooks.py", "tests/test_report_safety.py", "tests/test_browser.py"),
+    "sample": ("tests/test_notebooks.py", "tests/test_report_safety.py", "tests/test_browser.py",
+               "tests/test_sample_2025.py"),
     "crash": ("tests/test_crash_report.py", "tests/test_crash.py"),
 }
 
@@ -146,6 +150,14 @@ def sample(tmp_path_factory):
     from sample_render import render_sample
 
     return render_sample(tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def sample_2025(tmp_path_factory):
+    """The 2025 sample rendered once (see ``tests/sample_render.py``)."""
+    from sample_render import render_sample_2025
+
+    return render_sample_2025(tmp_path_factory.mktemp("sample-2025"))
 
 
 @pytest.fixture(scope="session")

@@ -83,3 +83,15 @@ def render_sample(base: Path) -> dict:
     folder = reports / "2024-06"
     return {"base": base, "data": data, "reports": reports, "first": first, "folder": folder,
             "report": folder / "report.html", "card": folder / f"{UNIT}.html", "index": reports / "index.html"}
+
+
+def render_sample_2025(base: Path) -> dict:
+    """The shipped 2025 sample as cron would render it: the Thái Nguyên report of 2025-12 with a
+    scorecard for each of the five communes, and the summary of the phase 2021-2025 (one command)."""
+    data = copy_sample(base / "data")
+    reports = base / "reports"
+    run = mtqg_process("report", "--period", "2025-12", "--units", "all", "--phase", "2021-2025", "--jobs", "2",
+                       "--data-dir", data, "--reports-dir", reports, cwd=base)
+    assert run.returncode == 0, run.stderr
+    return {"base": base, "data": data, "reports": reports, "run": run, "folder": reports / "2025-12",
+            "report": reports / "2025-12" / "report.html", "phase": reports / "2021-2025" / "report.html"}

@@ -19,12 +19,17 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SCRIPT = REPO / "scripts" / "make_sample_data.py"
 RAW = REPO / "data" / "raw"
-PERIODS = ("2024-06", "2024-09", "2024-12")
+PERIODS = ("2024-06", "2024-09", "2024-12", "2025-06", "2025-12", "2025-EXT")
 REPORT_SHEETS = [
     "TT Phủ Thông", "Xã Vi Hương", "X. Sỹ Bình", "Vũ Muộn", "Đôn Phong", "X. Lục Bình", "Tân Tú",
     "Xã Nguyên Phúc", "Cao Sơn", "Quân Hà", "Cẩm Giàng", "X. Mỹ Thanh", "Dương Phong", "Quang Thuận",
     "Cấp huyện",
 ]
+# 2025-06 is reported by the old communes and town (no district level); 2025-12 and 2025-EXT by
+# the five communes of tỉnh Thái Nguyên that succeeded them on 2025-07-01.
+NEW_SHEETS = ["Phủ Thông", "Vĩnh Thông", "X. Cẩm Giàng", "Bạch Thông", "Xã Phong Quang"]
+SHEETS_OF = {"2024-06": REPORT_SHEETS, "2024-09": REPORT_SHEETS, "2024-12": REPORT_SHEETS,
+             "2025-06": REPORT_SHEETS[:-1], "2025-12": NEW_SHEETS, "2025-EXT": NEW_SHEETS}
 
 
 def committed_files():
@@ -48,7 +53,7 @@ def test_generator_reproduces_committed_files(regenerated):
     identical on the machine that generated them; another zlib build may compress the same
     members differently, which is not a difference in the workbook."""
     committed = committed_files()
-    assert len(committed) == 3, sorted(committed)
+    assert len(committed) == len(PERIODS), sorted(committed)
     produced = {p.relative_to(regenerated).as_posix(): p for p in sorted(regenerated.rglob("*")) if p.is_file()}
     assert sorted(produced) == sorted(committed)
     for name, path in committed.items():
@@ -57,13 +62,14 @@ def test_generator_reproduces_committed_files(regenerated):
 
 
 @pytest.mark.parametrize("period", PERIODS)
-def test_each_workbook_has_instructions_and_fifteen_report_sheets(period):
+def test_each_workbook_has_instructions_and_a_report_sheet_per_unit(period):
     (path,) = sorted((RAW / period).glob("*.xlsx"))
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Hướng dẫn", *REPORT_SHEETS]
+    assert wb.sheetnames == ["Hướng dẫn", *SHEETS_OF[period]]
     instructions = wb["Hướng dẫn"]
     assert all(v != "STT" for row in instructions.iter_rows(values_only=True) for v in row)
-    for name in REPORT_SHEETS:
+    assert any("minh họa" in str(v) for row in instructions.iter_rows(values_only=True) for v in row)
+    for name in SHEETS_OF[period]:
         ws = wb[name]
         assert ws["A5"].value == "STT", name
         assert str(ws["B5"].value).startswith(("Nội dung", "Tên dự án")), name
@@ -98,3 +104,13 @@ def test_2024_06_total_rows_add_up_to_the_notice():
         disbursed += _amount(row[total_cols[1]], factor)
     assert plan == Decimal("31804.4")
     assert disbursed == Decimal("11685.233")
+
+
+@pytest.mark.parametrize("period", ["2025-06", "2025-12", "2025-EXT"])
+def test_2025_sheets_split_capital_by_budget_year(period):
+    """Every 2025 sheet gives "Vốn năm 2025" beside "Vốn năm 2024 kéo dài" in both groups (spec §3.1)."""
+    (path,) = sorted((RAW / period).glob("*.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    for name in SHEETS_OF[period]:
+        header = [c.value for c in wb[name][6]]
+        assert header.count("Vốn năm 2025") == 2 and header.count("Vốn năm 2024 kéo dài") == 2, name
