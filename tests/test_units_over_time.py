@@ -13,7 +13,8 @@ from conftest import UNITS_CSV
 from mtqg_analysis import analysis as an
 from mtqg_analysis.domain.units import load_units, place_history
 from mtqg_analysis.errors import InputErrors
-from mtqg_analysis.report.headline import across_change_note
+from mtqg_analysis.report.headline import across_change_note, place_table
+from mtqg_analysis.report.notice import narrative
 from mtqg_analysis.store import load_period, load_quality, load_year
 from workbook_builder import Sheet
 
@@ -230,3 +231,50 @@ def test_units_are_grouped_by_parent_and_own_budgets_are_not_ranked(units):
     assert table["plan_vnd"].tolist() == [7_000, 1_000, 2_000, 4_000]
     assert an.ranking(frame, view)["unit_code"].tolist() == ["01975", "01993"]  # communes with communes
     assert an.place_name(frame, view) == "Huyện Bạch Thông"
+
+
+def test_units_loaded_without_a_date_name_each_periods_own_units(units):
+    """``load_units()`` without a date is seen at the period of the table it is used with: in 2024
+    the town is "TT Phủ Thông" and 02014 is Dương Phong, not today's communes."""
+    from conftest_aggregate import h1_frame
+
+    frame = h1_frame()
+    text = narrative(frame, units=load_units())
+    assert "TT Phủ Thông" in text and "Dương Phong" in text
+    assert "Vĩnh Thông" not in text and "Bạch Thông" not in text.replace("huyện Bạch Thông", "")
+    assert an.place_name(frame, load_units()) == "Huyện Bạch Thông"
+
+
+def test_a_provinces_own_agencies_beside_its_communes(data_dir, make_workbook, mtqg):
+    """"Cấp tỉnh" reports beside two communes in 2025-09: the title names the province, its own
+    budget has its own line in the table by place and no rank among the communes."""
+    make_workbook("a.xlsx", Sheet(rows=[HOUSING], name="Phủ Thông"), Sheet(rows=[WATER], name="Vĩnh Thông"),
+                  Sheet(rows=[HOUSING, WATER], name="Cấp tỉnh"), period="2025-09")
+    clean(mtqg, data_dir, "2025-09")
+    year = load_year("2025-09", data_dir)
+    assert set(year.funding["unit_code"]) == {"01969", "01981", "19"}
+    assert an.has_levels(year.funding, year.units) and an.place_name(year.funding, year.units) == "Tỉnh Thái Nguyên"
+    assert sorted(an.ranking(year.funding, year.units)["unit_code"]) == ["01969", "01981"]  # not the province
+    shown = place_table(year.funding, year.units, "vi")["place"].tolist()
+    assert shown == ["Tỉnh Thái Nguyên (cộng)", "Cấp tỉnh (Tỉnh Thái Nguyên)", "\u2003Xã Phủ Thông", "\u2003Xã Vĩnh Thông"]
+    quality = load_quality("2025-09", data_dir, rebuild="never")
+    assert "19" not in set(quality.loc[quality["check"] == "unit_missing", "unit_code"])
+
+
+def test_a_province_with_districts_groups_communes_by_district(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text("code,name,kind,parent_code,aliases,valid_from,valid_to,successor_code\n"
+                    "06,Tỉnh A,tinh,,,2020-01-01,,\n061,Huyện B,huyen,06,,2020-01-01,,\n062,Huyện C,huyen,06,,2020-01-01,,\n"
+                    "00001,Xã D,xa,061,,2020-01-01,,\n00002,Xã E,xa,061,,2020-01-01,,\n00003,Xã G,xa,062,,2020-01-01,,\n",
+                    encoding="utf-8")
+    units = load_units(path).at("2024-06")
+    frame = pd.DataFrame({"period": "2024-06", "unit_code": ["00001", "00002", "00003", "062"],
+                          "unit_name": ["Xã D", "Xã E", "Xã G", "Huyện C"], "line_code": "DA1.ND2",
+                          "measure_unit": "nhà", "plan_qty": 1.0, "done_qty": 0.0, "plan_vnd": [10, 20, 40, 80],
+                          "disbursed_vnd": [5, 5, 5, 5]})
+    table = an.by_place(frame, units)
+    assert table[["row", "group_code", "unit_code"]].values.tolist() == [
+        ["group", "061", ""], ["unit", "061", "00001"], ["unit", "061", "00002"],
+        ["group", "062", ""], ["own", "062", "062"], ["unit", "062", "00003"]]
+    assert table.loc[table["row"] == "group", "plan_vnd"].tolist() == [30, 120]
+    assert an.place_name(frame, units) == "Tỉnh A" and an.has_levels(frame, units)

@@ -28,7 +28,7 @@ from .over_time import (change_against_previous, district_change, in_period_chan
 from .phase import by_project as phase_by_project
 from .phase import by_year as phase_by_year
 from .phase import phase_rows, project_years
-from .places import (by_place, has_levels, place_name, placed_periods, reorganisation, top_unit,
+from .places import (by_place, has_levels, place_name, placed_periods, reorganisation, seen_at, top_unit,
                      unit_levels)
 from .quality import counts_by_check, worst_units
 from .standing import (behind_pace, commune_codes, full_and_none, lagging, line_units, period_of, ranking, top_units,
@@ -41,7 +41,7 @@ __all__ = [
     "commune_codes", "counts_by_check", "district_change", "full_and_none", "has_carried", "has_levels",
     "in_period_change", "is_carried", "lagging", "line_change", "line_units", "own_year_plans", "period_of",
     "phase_by_project", "phase_by_year", "phase_rows", "pivot_rates", "place_name", "placed_periods",
-    "plan_adjustments", "project_years", "ranking", "ratio", "reorganisation", "stack_periods", "summarise",
+    "plan_adjustments", "project_years", "ranking", "ratio", "reorganisation", "seen_at", "stack_periods", "summarise",
     "top_unit", "top_units", "total", "trajectory", "unit_levels", "unit_notes",
     "unit_rows", "unit_vs_district", "units_disbursed_any", "units_disbursed_full", "units_disbursed_none",
     "units_nothing_disbursed", "units_outputs_done", "with_effective_capital", "with_group", "worst_units",

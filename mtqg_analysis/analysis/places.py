@@ -23,22 +23,34 @@ from ..domain.units import Units, place_history
 from .measures import summarise
 
 
+def seen_at(units: Units | None, frame: pd.DataFrame) -> Units | None:
+    """``units`` as they were at the end of ``frame``'s (latest) period when they were loaded
+    without a date (``load_units()``): a reused code then names the unit of that period, not
+    today's (01969 in 2024 is Thị trấn Phủ Thông). Units already seen at a date are kept."""
+    if units is None or units.on is not None or frame.empty or "period" not in frame.columns:
+        return units
+    periods = [parse_period(p) for p in frame["period"].dropna().astype(str).unique()]
+    return units.at(max(periods)) if periods else units
+
+
 # --- levels of place ----------------------------------------------------------------------------------
 def top_unit(frame: pd.DataFrame, units: Units) -> str | None:
     """The code of the unit the report is about: the lowest unit that is, or stands above, every
     unit of ``frame`` (None when no unit of the table is known)."""
+    units = seen_at(units, frame)
     return units.top_unit(sorted(set(frame["unit_code"].astype(str)))) if len(frame) else None
 
 
 def place_name(frame: pd.DataFrame, units: Units) -> str:
     """The name of :func:`top_unit` ("Huyện Bạch Thông", "Tỉnh Thái Nguyên"), "" when none."""
     code = top_unit(frame, units)
-    return units.name(code) if code else ""
+    return seen_at(units, frame).name(code) if code else ""
 
 
 def unit_levels(frame: pd.DataFrame, units: Units) -> pd.DataFrame:
     """One row per unit of ``frame``: ``unit_code``, ``unit_name``, ``is_commune`` and its
     group: a commune's parent, a district's or province's own budget its own code."""
+    units = seen_at(units, frame)
     table = frame[["unit_code", "unit_name"]].astype(str).drop_duplicates("unit_code").sort_values("unit_code")
     commune = table["unit_code"].map(units.is_commune)
     parent = table["unit_code"].map(units.parent)

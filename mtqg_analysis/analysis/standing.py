@@ -19,6 +19,7 @@ from ..domain.units import Units, short_name
 from ..errors import ParameterError
 from .levels import _catalog, by_level, by_line_unit, by_unit
 from .measures import text_column
+from .places import seen_at
 
 RATES = {"financial": "financial_rate", "physical": "physical_rate"}
 
@@ -40,7 +41,7 @@ def ranking(frame: pd.DataFrame, units: Units | None = None, rate: str = "financ
     column = RATES.get(rate)
     if column is None:
         raise ParameterError(f"unknown rate '{rate}'; use financial or physical")
-    table = _communes(by_unit(frame), units).dropna(subset=[column])
+    table = _communes(by_unit(frame), seen_at(units, frame)).dropna(subset=[column])
     table = table.sort_values([column, "disbursed_vnd", "unit_code"], ascending=[False, False, True], kind="stable")
     table.insert(0, "rank", table[column].rank(method="min", ascending=False).astype("int64"))
     return table.reset_index(drop=True)
@@ -51,7 +52,7 @@ def line_units(frame: pd.DataFrame, line_code: str | None = None, units: Units |
     ``disbursed_full`` (disbursed >= plan > 0), ``disbursed_none`` (plan > 0, nothing
     disbursed), ``outputs_done`` (done_qty >= plan_qty > 0)."""
     rows = frame if line_code is None else frame[frame["line_code"] == line_code]
-    table = _communes(by_line_unit(rows), units)
+    table = _communes(by_line_unit(rows), seen_at(units, frame))
     plan = table["plan_vnd"]
     table = table.assign(
         has_plan=plan > 0,
@@ -96,7 +97,7 @@ def top_units(frame: pd.DataFrame, units: Units | None = None, n: int = 2, line_
 
 def units_nothing_disbursed(frame: pd.DataFrame, units: Units | None = None) -> list[str]:
     """Communes with a plan and nothing disbursed on any line."""
-    table = _communes(by_unit(frame), units)
+    table = _communes(by_unit(frame), seen_at(units, frame))
     return list(table.loc[(table["plan_vnd"] > 0) & (table["disbursed_vnd"] == 0), "unit_code"])
 
 

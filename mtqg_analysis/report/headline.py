@@ -32,7 +32,7 @@ def programme_name(catalog: Catalog | None, lang: str = "vi") -> str:
 def place_kind(funding: pd.DataFrame, units: Units | None, lang: str = "vi") -> str:
     """What the report's top unit is ("huyện", "tỉnh"; the ``kind.*`` labels)."""
     code = an.top_unit(funding, units) if units is not None else None
-    kind = units.kind(code) if code else "other"
+    kind = an.seen_at(units, funding).kind(code) if code else "other"
     return labels(lang).get(f"kind.{kind}", label("kind.other", lang))
 
 
@@ -41,6 +41,7 @@ def headline_markdown(funding: pd.DataFrame, period, units: Units | None = None,
     """The title and the headline figures of a period's report. The title names the programme and
     ``place`` (default: the top unit of the units that reported, :func:`analysis.place_name`)."""
     whole = total(funding)
+    units = an.seen_at(units, funding)
     communes = funding["unit_code"].drop_duplicates()
     if units is not None:
         communes = communes[communes.map(units.is_commune)]
@@ -102,6 +103,7 @@ def capital_caption(period, lang: str = "vi") -> str:
 def place_table(funding: pd.DataFrame, units: Units, lang: str = "vi") -> pd.DataFrame:
     """Units grouped by their parent (:func:`analysis.by_place`) as the report shows them: a
     group's total, the parent's own budget ("Cấp huyện (Huyện Bạch Thông)"), then its communes."""
+    units = an.seen_at(units, funding)
     table = an.by_place(funding, units)
     kinds = labels(lang)
 

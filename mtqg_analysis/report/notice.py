@@ -228,6 +228,7 @@ def narrative(frame: pd.DataFrame, period=None, *, previous: pd.DataFrame | None
     cat = catalog if catalog is not None else load_catalog()
     w = _Wording(lang, cat.programme_code)
     period = an.period_of(frame, period)
+    units = an.seen_at(units, frame)  # names of the period's own units (a reused code, spec §2.1)
     previous_period = None
     if previous is not None:
         previous_period = an.period_of(previous)
