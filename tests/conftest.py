@@ -121,10 +121,11 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 
 
 # Test modules that must run on one worker (pytest-xdist): those that read the session's rendered
-# sample (rendered once per worker), and the long crash tests (kept beside them, not after them).
+# sample (rendered once per worker), those that read the 2025 sample's render, and the long crash
+# tests (kept beside them, not after them).
 WORKER_GROUPS = {
-    "sample": ("tests/test_notebooks.py", "tests/test_report_safety.py", "tests/test_browser.py",
-               "tests/test_sample_2025.py"),
+    "sample": ("tests/test_notebooks.py", "tests/test_report_safety.py", "tests/test_browser.py"),
+    "sample_2025": ("tests/test_sample_2025.py",),  # its own render: whichever worker is free takes it
     "crash": ("tests/test_crash_report.py", "tests/test_crash.py"),
 }
 
