@@ -299,6 +299,8 @@ class Units:
         if self.on is None:
             return code if code in self._row_of_code else None
         day = as_date(since).isoformat()
+        if code in self._row_of_code and self.history.at[self._row_of_code[code], "valid_from"] <= day:
+            return code  # the usual case: the same unit then and now
         rows = self.history[(self.history["code"] == code)]
         rows = rows[((rows["valid_from"] == "") | (rows["valid_from"] <= day))
                     & ((rows["valid_to"] == "") | (rows["valid_to"] >= day))]
