@@ -7,18 +7,21 @@
 period: str = "2024-06"  # reporting period: YYYY-MM or an alias such as 2024-H1 (spec §1)
 data_dir: str = ""  # data root holding raw/ and processed/; empty: $MTQG_DATA_DIR or the nearest data/ folder
 lang: str = "vi"  # language of labels and number notation: "vi" or "en"
+scorecards: str = ""  # unit codes whose scorecards sit beside this report, space-separated (the ranking links them)
 
 # %%
 from mtqg_analysis import analysis as an, load_year, report as rp
 
 year = load_year(period, data_dir)
 funding, units, catalog = year.funding, year.units, year.catalog
+overview = an.overview(funding, units, catalog, year.period, lang)
+captions = rp.Captions(lang)
 
 # %% [markdown] tags=["remove-cell"]
 # ## Headline and section 2 of the notice
 
 # %%
-rp.show_markdown(rp.headline_markdown(funding, year.period, units, lang))
+rp.show_html(rp.headline_html(overview, catalog, lang))
 
 # %%
 rp.section("narrative", lang)
@@ -26,63 +29,47 @@ rp.show_markdown(rp.narrative(funding, year.period, previous=year.previous, unit
                               lang=lang, heading=False))
 
 # %% [markdown] tags=["remove-cell"]
-# ## Totals at each level of the catalog
+# ## Totals by project, sub-project and line, in one table
 
 # %%
-rp.section("projects", lang)
-rp.show_table(an.by_level(funding, "project", catalog, lang)[rp.LEVEL_COLUMNS], lang)
-
-# %%
-rp.section("subprojects", lang)
-rp.show_table(an.by_level(funding, "subproject", catalog, lang)[rp.LEVEL_COLUMNS], lang)
-
-# %%
-rp.section("lines", lang)
-rp.show_table(an.by_level(funding, "line", catalog, lang)[rp.LEVEL_COLUMNS], lang)
+rp.section("tree", lang)
+rp.show_html(rp.tree_table(funding, catalog, captions, lang))
+tree_number = captions.tables
 
 # %% [markdown] tags=["remove-cell"]
 # ## How the communes stand
 
 # %%
 rp.section("ranking", lang)
-ranking = an.ranking(funding, units)
-rp.show_table(ranking[rp.RANKING_COLUMNS], lang)
-rp.show_figure(rp.ranking_figure(ranking, lang))
+rp.show_html(rp.ranking_section(funding, units, captions, lang, overview.place, scorecards.split()))
 
 # %%
 rp.section("full_none", lang)
-rp.show_table(an.full_and_none(funding, catalog, units, lang), lang)
+rp.show_html(rp.full_none_table(funding, catalog, units, captions, lang))
 
 # %%
 rp.section("heatmap", lang)
-rp.show_figure(rp.heatmap_figure(an.pivot_rates(funding, catalog), lang))
+rp.show_html(rp.heatmap_section(funding, catalog, units, captions, lang))
 
 # %% [markdown] tags=["remove-cell"]
 # ## The year so far
 
 # %%
 rp.section("trajectory", lang)
-trajectory = an.trajectory(year.periods)
-rp.show_table(trajectory[rp.TRAJECTORY_COLUMNS], lang)
-rp.show_figure(rp.trajectory_figure(trajectory, lang))
-
-# %%
-rp.section("change", lang)
-rp.show_markdown(rp.change_caption(year.period, year.previous_period, lang))
-rp.show_table(an.line_change(funding, year.previous, catalog, lang), lang)
+rp.show_html(rp.change_section(year.periods, funding, year.previous, year.period, year.previous_period, catalog,
+                               captions, lang, tree_number))
 
 # %% [markdown] tags=["remove-cell"]
 # ## Notes, data quality, provenance
 
 # %%
 rp.section("notes", lang)
-rp.show_table(an.unit_notes(funding), lang)
+rp.show_html(rp.notes_table(funding, catalog, captions, lang))
 
 # %%
 rp.section("quality", lang)
-rp.show_table(year.quality, lang, empty=rp.label("text.no_findings", lang))
+rp.show_html(rp.quality_section(year.quality, units, catalog, captions, lang))
 
 # %%
 rp.section("provenance", lang, level=3)
-rp.show_markdown(rp.provenance_markdown({"period": period, "lang": lang}, year.data_name, lang))
-rp.show_table(year.inputs, lang)
+rp.show_html(rp.provenance_section({"period": period, "lang": lang}, year.data_name, year.inputs, captions, lang))
