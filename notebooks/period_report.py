@@ -72,4 +72,4 @@ rp.show_html(rp.quality_section(year.quality, units, catalog, captions, lang))
 
 # %%
 rp.section("provenance", lang, level=3)
-rp.show_html(rp.provenance_section({"period": period, "lang": lang}, year.data_name, year.inputs, captions, lang))
+rp.show_html(rp.provenance_section({"period": period, "lang": lang}, year.data_name, year.inputs, lang))

@@ -29,22 +29,23 @@ rp.show_html(rp.unit_lines_table(funding, unit_code, catalog, captions, lang, pl
 # %%
 rp.section("unit_rank", lang)
 rp.show_figure(rp.ranking_figure(an.ranking(funding, units), lang, highlight=unit_code,
-                                 average=an.communes_total(funding, units)["financial_rate"]),
+                                 average=an.communes_total(funding, units)["financial_rate"], compact=True),
                caption=captions.figure("unit_rank", unit=unit.unit_name), css_class="small")
-
-# %%
-rp.section("unit_trajectory", lang)
-if year.previous is None:
-    rp.show_markdown(rp.fill("text.no_previous", lang, table=1))
-else:
-    rp.show_table(an.trajectory(year.periods, unit_code=unit_code)[rp.TRAJECTORY_COLUMNS], lang,
-                  caption=captions.table("unit_trajectory", unit=unit.unit_name))
 
 # %%
 rp.section("unit_notes", lang)
 rp.show_html(rp.notes_table(mine, catalog, captions, lang, "unit_notes", unit=unit.unit_name))
 
+# %% [markdown] tags=["remove-cell"]
+# The year so far: only from the second period of a year (in the first, it is the table above).
+
+# %%
+if year.previous is not None:
+    rp.section("unit_trajectory", lang)
+    rp.show_table(an.trajectory(year.periods, unit_code=unit_code)[rp.TRAJECTORY_COLUMNS], lang,
+                  caption=captions.table("unit_trajectory", unit=unit.unit_name))
+
 # %%
 rp.section("provenance", lang, level=3)
 rp.show_html(rp.provenance_section({"period": period, "unit_code": unit_code, "lang": lang}, year.data_name,
-                                   year.inputs, captions, lang))
+                                   year.inputs, lang))

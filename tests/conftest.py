@@ -120,7 +120,8 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 # Test modules that must run on one worker (pytest-xdist): those that read the session's rendered
 # sample (rendered once per worker), and the long crash tests (kept beside them, not after them).
 WORKER_GROUPS = {
-    "sample": ("tests/test_notebooks.py", "tests/test_report_safety.py", "tests/test_browser.py"),
+    "sample": ("tests/test_notebooks.py", "tests/test_report_safety.py", "tests/test_browser.py",
+               "tests/test_documents.py"),
     "crash": ("tests/test_crash_report.py", "tests/test_crash.py"),
 }
 

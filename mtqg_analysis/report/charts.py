@@ -43,12 +43,13 @@ def _figure(width: float, height: float):
 
 
 def ranking_figure(ranking: pd.DataFrame, lang: str = "vi", highlight: str | None = None,
-                   average: float | None = None):
+                   average: float | None = None, compact: bool = False):
     """Horizontal bars of the communes' financial rates, best at the top; ``highlight`` one unit;
-    ``average`` draws the communes' combined rate as a dashed line."""
+    ``average`` draws the communes' combined rate as a dashed line; ``compact``: thinner bars (a
+    scorecard, which must fit one page)."""
     with style():
         data = ranking.dropna(subset=["financial_rate"]).iloc[::-1]
-        fig, ax = _figure(6.2, 0.26 * len(data) + 0.9)
+        fig, ax = _figure(6.2, (0.17 if compact else 0.26) * len(data) + 0.9)
         colors = [HIGHLIGHT if code == highlight else BAR for code in data["unit_code"]]
         ax.barh(data["unit_name"].map(short_name), data["financial_rate"] * 100, color=colors, height=0.7)
         for y, value in enumerate(data["financial_rate"]):

@@ -17,7 +17,8 @@ from ..domain.units import Units
 from .charts import heatmap_figure, ranking_figure, trajectory_figure
 from .display import Captions, figure_html
 from .findings import findings_table
-from .format import CHANGE_COLUMNS, LEVEL_COLUMNS, RANKING_COLUMNS, TRAJECTORY_COLUMNS, short_line_name
+from .format import (CHANGE_COLUMNS, LEVEL_COLUMNS, RANKING_COLUMNS, TRAJECTORY_COLUMNS, cell_text, header,
+                     short_line_name)
 from .headline import place_words, provenance_text
 from .tables import table_html
 
@@ -102,7 +103,8 @@ def notes_table(funding: pd.DataFrame, catalog: Catalog, captions: Captions, lan
         return _paragraph(label("text.nothing", lang))
     notes = an.by_name(notes.assign(name=[short_line_name(c, catalog, lang) if c in catalog.frame.index else c
                                           for c in notes["line_code"]]))
-    return table_html(notes[["unit_name", "name", "note"]], lang, caption=captions.table(caption_key, **caption_values))
+    columns = ["unit_name", "name", "note"] if notes["unit_name"].nunique() > 1 else ["name", "note"]
+    return table_html(notes[columns], lang, caption=captions.table(caption_key, **caption_values))
 
 
 def quality_section(quality: pd.DataFrame, units: Units | None, catalog: Catalog, captions: Captions,
@@ -116,12 +118,15 @@ def quality_section(quality: pd.DataFrame, units: Units | None, catalog: Catalog
             + table_html(table, lang, caption=captions.table("quality")))
 
 
-def provenance_section(parameters: dict, data_name: str, inputs: pd.DataFrame, captions: Captions,
-                       lang: str = "vi", when=None) -> str:
-    """The provenance, set small at the end: who made the report, when, from which files."""
+def provenance_section(parameters: dict, data_name: str, inputs: pd.DataFrame, lang: str = "vi", when=None) -> str:
+    """The provenance, set small at the end: who made the report, when, from which files (name,
+    size, SHA-256)."""
     text = provenance_text(parameters, data_name, lang, when)
-    table = table_html(inputs, lang, caption=captions.table("inputs"))
-    return f'<div class="provenance">{_paragraph(text)}{table}</div>'
+    files = "".join(f"<li><span>{html.escape(str(r.file))}</span> <span>{html.escape(cell_text(r.size, 'integer', lang))}"
+                    f" {html.escape(header('size', lang))}</span> <code>{html.escape(str(r.sha256))}</code></li>"
+                    for r in inputs.itertuples())
+    return (f'<div class="provenance">{_paragraph(text)}<p class="inputs-title">{html.escape(label("caption.inputs", lang))}'
+            f'</p><ul class="inputs">{files}</ul></div>')
 
 
 def unit_lines_table(funding: pd.DataFrame, unit_code: str, catalog: Catalog, captions: Captions, lang: str = "vi",
