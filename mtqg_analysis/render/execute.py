@@ -65,9 +65,15 @@ def figures_of(year, unit_code: str | None = None) -> dict:
 
 
 def unit_figures(job: Job) -> dict:
+    """A scorecard's figures for the index; none when the period's tables cannot be read (a
+    notebook that reads something else), which leaves the index without them, not the render."""
+    from ..errors import InputError, InputErrors
     from ..store import load_year
 
-    year = load_year(job.period, job.parameters.get("data_dir") or None, rebuild="never")
+    try:
+        year = load_year(job.period, job.parameters.get("data_dir") or None, rebuild="never")
+    except (InputError, InputErrors, OSError):
+        return {}
     return figures_of(year, job.stem)
 
 

@@ -192,7 +192,7 @@ def _summary_sheet(book, year, lang: str, title: str, subtitle: str, st: _Styles
     lines += [""] + [plain_text(p) for p in paragraphs(text)]
     for line in lines:
         row += 1
-        cell = sheet.cell(row=row, column=1, value=spreadsheet_safe(line) if line else None)
+        cell = sheet.cell(row=row, column=1, value=line or None)  # our own text: "- Nội dung ..." stays as it is
         cell.font, cell.alignment = st.font, st.wrap
         if cell.value is not None:
             cell.data_type = "s"

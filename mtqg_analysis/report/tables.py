@@ -2,8 +2,9 @@
 with the money unit, names before codes, a "Tổng cộng" row, number columns right-aligned.
 
 Every cell is escaped. Each table sits in its own scroll box (``div.table-wrap``), so that on a
-phone the table scrolls sideways and the page does not. The code column folds into the name on
-narrow screens: the name cell carries the code as well (``span.code``), shown only there.
+phone the table scrolls sideways and the page does not. Where a table has a name, its code column
+folds into the name cell (``span.code``, a small grey line under the name): no column of internal
+codes takes the width the names and figures need.
 """
 from __future__ import annotations
 
@@ -32,16 +33,17 @@ def table_html(frame: pd.DataFrame, lang: str = "vi", headers: dict | None = Non
     ``caption``: the numbered caption above the table. ``total``: the values of a "Tổng cộng"
     row (by column; ``total_label`` goes in the first text column). ``row_classes``: a CSS class
     per row (levels of a catalog tree). ``links``: ``{row position: href}`` for the name cell."""
+    name_column = next((c for c in NAME_COLUMNS if c in frame.columns), None)
+    code_column = next((c for c in CODE_COLUMNS if c in frame.columns), None)
+    codes = list(frame[code_column].astype(str)) if code_column else []
+    if name_column is not None and code_column is not None:
+        frame = frame.drop(columns=code_column)
     columns = list(frame.columns)
     shown = formatted(frame, lang, headers)
     numeric = [is_numeric(c) for c in columns]
-    code_column = next((c for c in CODE_COLUMNS if c in columns), None)
-    name_column = next((c for c in NAME_COLUMNS if c in columns), None)
 
     def classes(i: int) -> list[str]:
         out = ["num"] if numeric[i] else []
-        if columns[i] == code_column and name_column is not None:
-            out.append("code-col")
         if columns[i] == name_column:
             out.append("name-col")
         return out
@@ -56,7 +58,6 @@ def table_html(frame: pd.DataFrame, lang: str = "vi", headers: dict | None = Non
             text = total_label if i == first_text else ("" if columns[i] in (code_column, "rank") else value)
             cells.append(_cell("td", html.escape(str(text)), classes(i)))
         rows.append(f'<tr class="total">{"".join(cells)}</tr>')
-    codes = list(frame[code_column].astype(str)) if code_column else []
     for r, values in enumerate(shown.itertuples(index=False)):
         cells = []
         for i, value in enumerate(values):
@@ -64,7 +65,7 @@ def table_html(frame: pd.DataFrame, lang: str = "vi", headers: dict | None = Non
             if columns[i] == name_column:
                 if links and r in links:
                     text = f'<a href="{html.escape(links[r])}">{text}</a>'
-                if code_column and codes[r]:
+                if codes and codes[r]:
                     text += f' <span class="code">{html.escape(codes[r])}</span>'
             cells.append(_cell("td", text, classes(i)))
         row_class = f' class="{html.escape(row_classes[r])}"' if row_classes and row_classes[r] else ""
