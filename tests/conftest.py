@@ -24,6 +24,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+# openpyxl writes with lxml when it is installed (python-docx brings it) and with its own writer
+# otherwise: other bytes for the same workbook. The tests that edit or compare workbook XML
+# (formulas' cached values, the sample generator) expect its own writer, as the files were made.
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 from workbook_builder import PERIOD, Sheet, TextSheet, build_workbook  # noqa: E402
 
