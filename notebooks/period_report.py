@@ -7,26 +7,22 @@
 period: str = "2024-06"  # reporting period: YYYY-MM or an alias such as 2024-H1 (spec §1)
 data_dir: str = ""  # data root holding raw/ and processed/; empty: $MTQG_DATA_DIR or the nearest data/ folder
 lang: str = "vi"  # language of labels and number notation: "vi" or "en"
+scorecards: str = ""  # unit codes whose scorecards sit beside this report, space-separated (the ranking links them)
 
 # %%
 from mtqg_analysis import analysis as an, load_year, report as rp
 
 year = load_year(period, data_dir)
 funding, units, catalog = year.funding, year.units, year.catalog  # units: those in force at the period's end
-periods = an.placed_periods(year.periods, units)  # earlier periods within today's boundaries (spec §5)
-carried = an.has_carried(funding)  # the reports split off capital carried over from earlier years
+periods = an.placed_periods(year.periods, units)  # the year's periods within today's boundaries (spec §5)
+overview = an.overview(funding, units, catalog, year.period, lang)
+captions = rp.Captions(lang)
 
 # %% [markdown] tags=["remove-cell"]
 # ## Headline and section 2 of the notice
 
 # %%
-rp.show_markdown(rp.headline_markdown(funding, year.period, units, lang, catalog=catalog))
-
-# %%
-if carried:
-    rp.section("capital", lang, level=3)
-    rp.show_markdown(rp.capital_caption(year.period, lang))
-    rp.show_table(rp.capital_table(funding, year.period, lang), lang)
+rp.show_html(rp.headline_html(overview, catalog, lang, funding=funding))
 
 # %%
 rp.section("narrative", lang)
@@ -34,69 +30,50 @@ rp.show_markdown(rp.narrative(funding, year.period, previous=year.previous, unit
                               lang=lang, heading=False))
 
 # %% [markdown] tags=["remove-cell"]
-# ## Totals at each level of the catalog
+# ## Totals by project, sub-project and line, in one table
 
 # %%
-rp.section("projects", lang)
-rp.show_table(an.by_level(funding, "project", catalog, lang, carried)[rp.level_columns(carried)], lang)
-
-# %%
-rp.section("subprojects", lang)
-rp.show_table(an.by_level(funding, "subproject", catalog, lang, carried)[rp.level_columns(carried)], lang)
-
-# %%
-rp.section("lines", lang)
-rp.show_table(an.by_level(funding, "line", catalog, lang, carried)[rp.level_columns(carried)], lang)
+rp.section("tree", lang)
+rp.show_html(rp.tree_table(funding, catalog, captions, lang))
+tree_number = captions.tables
+rp.show_html(rp.capital_section(funding, year.period, captions, lang))  # where capital was carried over
 
 # %% [markdown] tags=["remove-cell"]
 # ## How the communes stand
 
 # %%
 rp.section("ranking", lang)
-ranking = an.ranking(funding, units)
-rp.show_table(ranking[rp.RANKING_COLUMNS], lang)
-rp.show_figure(rp.ranking_figure(ranking, lang))
-
-# %%
-if an.has_levels(funding, units):  # own budgets beside communes, or communes of several parents
-    rp.section("places", lang, level=3)
-    rp.show_table(rp.place_table(funding, units, lang), lang)
+rp.show_html(rp.ranking_section(funding, units, captions, lang, overview.place, scorecards.split()))
+rp.show_html(rp.place_section(funding, units, captions, lang))  # where more than one level of place reports
 
 # %%
 rp.section("full_none", lang)
-rp.show_table(an.full_and_none(funding, catalog, units, lang), lang)
+rp.show_html(rp.full_none_table(funding, catalog, units, captions, lang))
 
 # %%
 rp.section("heatmap", lang)
-rp.show_figure(rp.heatmap_figure(an.pivot_rates(funding, catalog), lang))
+rp.show_html(rp.heatmap_section(funding, catalog, units, captions, lang))
 
 # %% [markdown] tags=["remove-cell"]
 # ## The year so far
 
 # %%
 rp.section("trajectory", lang)
-rp.show_markdown(rp.across_change_note(an.reorganisation(periods, units), lang))
-trajectory = an.trajectory(periods)
-rp.show_table(trajectory[rp.TRAJECTORY_COLUMNS], lang)
-rp.show_figure(rp.trajectory_figure(trajectory, lang))
-
-# %%
-rp.section("change", lang)
-rp.show_markdown(rp.change_caption(year.period, year.previous_period, lang))
-rp.show_table(an.line_change(funding, year.previous, catalog, lang), lang)
+previous = periods.get(str(year.previous_period)) if year.previous_period else None
+rp.show_html(rp.change_section(periods, funding, previous, year.period, year.previous_period, catalog, captions, lang,
+                               tree_number, note=rp.across_change_note(an.reorganisation(periods, units), lang)))
 
 # %% [markdown] tags=["remove-cell"]
 # ## Notes, data quality, provenance
 
 # %%
 rp.section("notes", lang)
-rp.show_table(an.unit_notes(funding), lang)
+rp.show_html(rp.notes_table(funding, catalog, captions, lang))
 
 # %%
 rp.section("quality", lang)
-rp.show_table(year.quality, lang, empty=rp.label("text.no_findings", lang))
+rp.show_html(rp.quality_section(year.quality, units, catalog, captions, lang))
 
 # %%
 rp.section("provenance", lang, level=3)
-rp.show_markdown(rp.provenance_markdown({"period": period, "lang": lang}, year.data_name, lang))
-rp.show_table(year.inputs, lang)
+rp.show_html(rp.provenance_section({"period": period, "lang": lang}, year.data_name, year.inputs, lang))

@@ -56,5 +56,4 @@ rp.show_table(an.by_unit(an.phase_rows(placed))[rp.RANKING_COLUMNS[1:]], lang)
 
 # %%
 rp.section("provenance", lang, level=3)
-rp.show_markdown(rp.provenance_markdown({"phase": phase, "lang": lang}, data.data_name, lang))
-rp.show_table(data.inputs, lang)
+rp.show_html(rp.provenance_section({"phase": phase, "lang": lang}, data.data_name, data.inputs, lang))

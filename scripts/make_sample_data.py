@@ -41,6 +41,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
+import os
 import random
 import re
 import sys
@@ -48,8 +49,12 @@ import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+# The committed workbooks were written by openpyxl's own XML writer; with lxml installed (python-docx
+# brings it) openpyxl would write the same workbooks with other bytes. Byte-identical output needs
+# the same writer everywhere.
+os.environ.setdefault("OPENPYXL_LXML", "False")
+from openpyxl import Workbook  # noqa: E402
+from openpyxl.styles import Alignment, Border, Font, Side  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 YEAR_2024 = ("2024-06", "2024-09", "2024-12")

@@ -3,7 +3,7 @@
 ``--remote-debugging-pipe``: JSON messages separated by NUL bytes on file descriptors 3 and 4. The
 network is cut twice: an unreachable proxy with no bypass, and (by :func:`open_offline`) the
 protocol's offline emulation. Missing Chromium is a failure, never a skip: CI installs it.
-Used by tests/test_browser.py and tests/test_report_safety.py.
+Used by tests/test_browser.py, tests/test_report_safety.py and tests/test_documents.py.
 """
 from __future__ import annotations
 
@@ -138,3 +138,13 @@ def evaluate(browser: DevTools, session: str, expression: str):
     if "exceptionDetails" in reply:
         raise RuntimeError(f"{expression[:60]}: {reply['exceptionDetails']}")
     return reply["result"].get("value")
+
+
+def first_page_png(pdf: bytes, target: Path) -> None:
+    """The first page of a PDF as a PNG at ``target`` (poppler's pdftoppm), for the artifacts."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        pytest.fail("pdftoppm is not installed: apt-get install poppler-utils (CI does this in .ci/run)")
+    done = subprocess.run([tool, "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", "-",
+                           str(Path(target).with_suffix(""))], input=pdf, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr

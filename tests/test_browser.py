@@ -1,17 +1,24 @@
-"""Open the rendered report in headless Chromium, offline, as a reader would (file://).
+"""Open the rendered report in headless Chromium, offline, as a reader would (file://), on a
+desktop screen, on a phone (390 px wide) and printed to PDF on A4.
 
 Chromium is driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``: JSON messages
 separated by NUL bytes on file descriptors 3 and 4), with the Python standard library only. The
 network is cut twice: an unreachable proxy with no bypass and the protocol's offline emulation.
-Missing Chromium is a failure, never a skip: CI installs it (``.ci/run``).
+Missing Chromium (or poppler's pdftoppm, which draws the first PDF page for the artifacts) is a
+failure, never a skip: CI installs both (``.ci/run``). Screenshots and PDFs go to ``artifacts``.
 """
 from __future__ import annotations
 
 import base64
+import io
+
 import pytest
 
-from browser_helpers import evaluate, open_offline
+from browser_helpers import evaluate, first_page_png, open_offline
+
 HEADLINE = ["31.804,4", "11.685,233", "36,74%", "2.041", "616", "30,43%", "30,18%", "807,463", "1.066,4"]
+A4_POINTS = (595.3, 841.9)
+PAGES = {"report": 6, "card": 1}  # at most, on A4 (issue: the district report on 6 pages, a scorecard on one)
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +54,7 @@ def test_headline_numbers_are_in_the_rendered_text(page):
 
 def test_every_image_loaded(page):
     images = page["result"]["images"]
-    assert len(images) >= 3
+    assert len(images) >= 2  # ranking and heat map (2024-06 opens its year: no trajectory chart)
     assert all(image["complete"] and image["width"] > 0 for image in images), images
 
 
@@ -59,3 +66,74 @@ def test_no_console_errors_and_no_request_outside_the_file(page):
 
 def test_a_screenshot_is_saved(page, artifacts):
     assert (artifacts / "report-2024-06.png").stat().st_size > 10_000
+
+
+# --- print: A4, page counts ---------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def printed(sample, artifacts):
+    """The report and the scorecard printed to PDF by Chromium, as a reader's "Print" would (the
+    page's own @page size), kept as artifacts with a PNG of their first page."""
+    from pypdf import PdfReader
+
+    out = {}
+    for which in PAGES:
+        with open_offline(sample[which]) as (browser, session):
+            pdf = base64.b64decode(browser.send("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True},
+                                                session=session, timeout=120)["data"])
+        name = f"{'report' if which == 'report' else 'scorecard'}-2024-06"
+        (artifacts / f"{name}.pdf").write_bytes(pdf)
+        first_page_png(pdf, artifacts / f"{name}-pdf-page1.png")
+        reader = PdfReader(io.BytesIO(pdf))
+        out[which] = {"pages": len(reader.pages), "text": [p.extract_text() for p in reader.pages],
+                      "sizes": [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages]}
+    return out
+
+
+@pytest.mark.parametrize("which", list(PAGES))
+def test_printed_on_a4_within_its_page_count(printed, which):
+    pdf = printed[which]
+    assert all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in pdf["sizes"]), pdf["sizes"]
+    assert 1 <= pdf["pages"] <= PAGES[which], pdf["pages"]
+
+
+def test_print_keeps_the_figures_and_leaves_out_the_sidebar(printed, artifacts):
+    text = "\n".join(printed["report"]["text"])
+    for figure in HEADLINE:
+        assert figure in text, figure
+    assert "Mục lục" not in text and "Danh mục báo cáo" not in text  # sidebar and links are screen-only
+    assert "Nguồn gốc số liệu" in printed["report"]["text"][-1]  # provenance at the end ...
+    assert len(printed["report"]["text"][-1].strip()) > 600  # ... not alone on a last page
+    assert (artifacts / "report-2024-06-pdf-page1.png").stat().st_size > 10_000
+    assert (artifacts / "scorecard-2024-06-pdf-page1.png").stat().st_size > 10_000
+
+
+# --- phone: 390 px ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("which", list(PAGES))
+def test_on_a_phone_the_page_does_not_scroll_sideways(sample, artifacts, which):
+    with open_offline(sample[which], width=390, height=844) as (browser, session):
+        browser.send("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 2,
+                                                             "mobile": True}, session=session)
+        found = evaluate(browser, session, """(() => {
+            const doc = document.documentElement;
+            const wraps = Array.from(document.querySelectorAll('.table-wrap'));
+            const charts = Array.from(document.querySelectorAll('figure.chart img'));
+            const codeHeaders = Array.from(document.querySelectorAll('th')).filter(
+                th => ['Mã', 'Mã đơn vị'].includes(th.innerText.trim()));
+            const folded = Array.from(document.querySelectorAll('td.name-col .code'));
+            return {scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth,
+                    wraps: wraps.map(w => ({overflow: getComputedStyle(w).overflowX, right: w.getBoundingClientRect().right})),
+                    charts: charts.map(i => ({width: i.getBoundingClientRect().width, natural: i.naturalWidth})),
+                    codeColumns: codeHeaders.length,
+                    foldedCodes: folded.filter(c => getComputedStyle(c).display !== 'none').length};
+        })()""")
+        shot = browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
+                            session=session)
+        name = "report" if which == "report" else "scorecard"
+        (artifacts / f"{name}-2024-06-phone.png").write_bytes(base64.b64decode(shot["data"]))
+    assert found["scrollWidth"] <= found["clientWidth"] == 390, found
+    assert found["wraps"] and all(w["overflow"] == "auto" and w["right"] <= 390 for w in found["wraps"]), found["wraps"]
+    assert found["codeColumns"] == 0 and found["foldedCodes"] > 0  # the code column folds into the name
+    # charts shrink, but to no less than 70% of their size (their 8.5-10 pt text stays legible); a wide
+    # one scrolls in its own box
+    assert found["charts"] and all(c["width"] / (c["natural"] / 150 * 96) >= 0.7 for c in found["charts"]), \
+        found["charts"]

@@ -7,7 +7,8 @@ import pytest
 
 from mtqg_analysis import analysis as an
 from mtqg_analysis.domain.units import load_units
-from mtqg_analysis.report.headline import capital_table, headline_markdown
+from mtqg_analysis.domain.catalog import load_catalog
+from mtqg_analysis.report.headline import capital_table, headline_html
 from mtqg_analysis.report.notice import narrative
 from mtqg_analysis.store import load_period, load_quality
 from workbook_builder import DONE, PLAN, Sheet
@@ -111,9 +112,10 @@ def test_rates_of_own_year_carried_over_and_combined_capital(carried_frame):
     shown = capital_table(carried_frame, "2025-09", "vi")
     assert shown["capital_kind"].tolist() == ["Vốn năm 2025", "Vốn các năm trước kéo dài (2024)", "Cộng"]
     units = load_units().at("2025-09")
-    headline = headline_markdown(carried_frame, "2025-09", units, "vi")
-    assert "Tỷ lệ giải ngân vốn năm 2025: **20,00%**; vốn các năm trước kéo dài: **80,00%**" in headline
-    assert "– Xã Phủ Thông" in headline.splitlines()[0]
+    overview = an.overview(carried_frame, units, period="2025-09")
+    headline = headline_html(overview, load_catalog(), "vi", funding=carried_frame)
+    assert "Tỷ lệ giải ngân vốn năm 2025: 20,00%; vốn các năm trước kéo dài: 80,00%" in headline
+    assert "– Xã Phủ Thông" in headline
 
 
 def test_narrative_says_in_one_sentence_what_carried_over_capital_did(carried_frame):

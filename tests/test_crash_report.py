@@ -160,7 +160,17 @@ def hidden(name: str) -> bool:
     return any(part.startswith(".") for part in name.split("/"))
 
 
-_STAMP = re.compile(rb"l\xc3\xbac \d\d/\d\d/\d{4} \d\d:\d\d")  # "lúc <local time>" in the provenance
+# "lúc <local time>" in the provenance, "ngày <local date>" in the headline
+_STAMP = re.compile(rb"l\xc3\xbac \d\d/\d\d/\d{4} \d\d:\d\d|ng\xc3\xa0y \d\d/\d\d/\d{4}")
+
+
+def _docx_text(data: bytes) -> list[str]:
+    import io
+
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    return [p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]
 
 
 def _cells(data: bytes) -> list:
@@ -205,6 +215,9 @@ def problem_with_new(name: str, old: bytes, new: bytes) -> str | None:
         elif name.endswith(".xlsx"):
             if _cells(new) != _cells(old):
                 return "different cells"
+        elif name.endswith(".docx"):
+            if _docx_text(new) != _docx_text(old):
+                return "different text"
         else:
             return "unexpected change"
     except Exception as exc:  # noqa: BLE001  (anything unreadable is a partial file)
@@ -228,6 +241,7 @@ def check_outputs(reports: Path, baseline: dict[str, bytes], when: str) -> set[s
 # and papermill's working notebook).
 PLANTED = {f"{PERIOD}/.report.html.k1ll3d0.tmp": b"<!DOCTYPE html>\n<html lang=",
            f"{PERIOD}/.summary.xlsx.k1ll3d1.tmp": b"PK\x03\x04",
+           f"{PERIOD}/.thong-bao.docx.k1ll3d3.tmp": b"PK\x03\x04",
            f"{PERIOD}/.{UNIT}.fingerprint.json.k1ll3d2.tmp": b'{"inputs": {',
            f"{PERIOD}/.report.running.ipynb": b'{"cells": [',
            ".index.html.k1ll3d3.tmp": b"<!DOCTYPE html>"}
@@ -246,7 +260,7 @@ def test_killed_report_runs_leave_every_output_whole(tmp_path):
         assert code == 0, err
         baseline = snapshot(reports)
         assert {"index.html", f"{PERIOD}/report.html", f"{PERIOD}/report.ipynb", f"{PERIOD}/summary.xlsx",
-                f"{PERIOD}/report.fingerprint.json", f"{PERIOD}/{UNIT}.html", f"{PERIOD}/{UNIT}.ipynb",
+                f"{PERIOD}/thong-bao.docx", f"{PERIOD}/report.fingerprint.json", f"{PERIOD}/{UNIT}.html", f"{PERIOD}/{UNIT}.ipynb",
                 f"{PERIOD}/{UNIT}.fingerprint.json"} == set(baseline), sorted(baseline)
         # an uninterrupted forced run, as the killed ones will be: its outputs are complete new files,
         # and how long it planned and rendered places the kill moments

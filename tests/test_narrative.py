@@ -50,9 +50,10 @@ def check_h1_narrative(text: str):
     assert communes(water, "các xã chưa giải ngân: ", ").") == {"Mỹ Thanh", "Vũ Muộn"}
 
     chain = paragraph(text, "+ *Dự án phát triển sản xuất theo chuỗi giá trị*:")
-    for part in ("5 dự án", "4.550 triệu đồng", "1 dự án đã giải ngân", "919 triệu đồng", "đạt 20,20% kế hoạch vốn"):
+    for part in ("5 dự án", "4.550 triệu đồng", "919 triệu đồng", "đạt 20,20% kế hoạch vốn"):
         assert part in chain
-    assert communes(chain, "tại các xã: ", ", kinh phí") == {"Đôn Phong"}
+    # one commune: "tại xã Đôn Phong", not "tại các xã: Đôn Phong"
+    assert "1 dự án đã giải ngân tại xã Đôn Phong, kinh phí 919 triệu đồng" in chain
 
     community = paragraph(text, "+ *Dự án hỗ trợ phát triển sản xuất cộng đồng*:")
     for part in ("19 dự án", "6.993 triệu đồng", "7 dự án đã giải ngân", "2.471 triệu đồng", "đạt 35,34% kế hoạch vốn"):
@@ -100,9 +101,11 @@ def test_q3_narrative_shows_the_change_against_h1():
     assert "Trong 9 tháng đã thực hiện và giải ngân được 16 nhà = 704 triệu đồng" in housing
     assert "So với 6 tháng đầu năm 2024, giải ngân thêm 88 triệu đồng, thực hiện thêm 2 nhà." in housing
     water = paragraph(text, "- Nội dung số 04: Hỗ trợ nước sinh hoạt.")
-    assert "giải ngân thêm 0 triệu đồng" in water
+    assert "So với 6 tháng đầu năm 2024, chưa giải ngân thêm." in water  # nothing added: said in words
+    assert "0 triệu đồng" not in water
     overall = paragraph(text, "Tổng kế hoạch vốn")
-    assert "So với 6 tháng đầu năm 2024, giải ngân thêm 88 triệu đồng; kế hoạch vốn điều chỉnh +100 triệu đồng." in overall
+    assert "So với 6 tháng đầu năm 2024, giải ngân thêm 88 triệu đồng; kế hoạch vốn tăng 100 triệu đồng." in overall
+    assert "+" not in overall
 
 
 def test_period_phrase_follows_the_period():
@@ -127,6 +130,86 @@ def test_line_with_nothing_disbursed():
     water = paragraph(text, "- Nội dung số 04: Hỗ trợ nước sinh hoạt.")
     assert "Vốn giao 223 triệu đồng, khối lượng 74 téc. Trong 6 tháng chưa giải ngân" in water
     assert "Mỹ Thanh" in water and "TT Phủ Thông" in water
+
+
+def _forest(notes: dict[str, str], disbursed: int = 0) -> pd.DataFrame:
+    """Forest protection (DA3.TDA1) with a plan in three communes and, unless told, nothing disbursed."""
+    rows = h1_frame().iloc[:3].copy()
+    rows["unit_code"], rows["unit_name"] = ["02002", "01978", "02017"], ["Xã Cao Sơn", "Xã Sĩ Bình", "Xã Quang Thuận"]
+    rows["line_code"], rows["measure_unit"] = "DA3.TDA1", "ha"
+    rows["plan_qty"], rows["done_qty"] = [180.0, 283.0, 250.0], [0.0, 0.0, 0.0]
+    rows["plan_vnd"], rows["disbursed_vnd"] = [76_500_000, 120_395_000, 106_250_000], [0, disbursed, 0]
+    rows["capital_type"] = rows["budget_source"] = ""
+    rows["note"] = [notes.get(name, "") for name in ("Cao Sơn", "Sĩ Bình", "Quang Thuận")]
+    return rows
+
+
+def test_line_with_a_plan_and_nothing_disbursed_gets_its_sentence_and_the_communes_notes():
+    signed = "Đã ký hợp đồng khoán bảo vệ rừng, dự kiến nghiệm thu, giải ngân quý IV"
+    text = nar.narrative(_forest({"Cao Sơn": signed, "Quang Thuận": signed, "Sĩ Bình": "Chờ phê duyệt hồ sơ"}))
+    forest = paragraph(text, "- Tiểu dự án 1: Phát triển kinh tế nông, lâm nghiệp bền vững")
+    assert "Vốn giao 303,145 triệu đồng, khối lượng 713 ha. Trong 6 tháng chưa giải ngân" in forest
+    # the communes with a plan, in Vietnamese order; each note once, with who wrote it
+    assert "(các xã được giao: Cao Sơn, Quang Thuận, Sĩ Bình)" in forest
+    assert f"Các xã cho biết: {signed} (Cao Sơn, Quang Thuận); Chờ phê duyệt hồ sơ (Sĩ Bình)." in forest
+
+
+def test_one_commune_is_named_in_the_singular():
+    frame = _forest({})
+    frame = frame[frame["unit_code"] == "02002"]
+    forest = paragraph(nar.narrative(frame), "- Tiểu dự án 1:")
+    assert "(xã được giao: Cao Sơn)" in forest and "các xã" not in forest
+
+
+def test_all_communes_disbursed_is_said_once_not_listed():
+    frame = h1_frame()
+    water = frame[frame["line_code"] == "DA1.ND4.PT"].assign(disbursed_vnd=lambda f: f["plan_vnd"],
+                                                              done_qty=lambda f: f["plan_qty"])
+    text = paragraph(nar.narrative(water), "- Nội dung số 04: Hỗ trợ nước sinh hoạt.")
+    assert "(tất cả các xã được giao đã giải ngân 100%)" in text
+    assert "Mỹ Thanh" not in text and "chưa giải ngân" not in text
+    housing = frame[frame["line_code"] == "DA1.ND2"]
+    housing = housing.assign(disbursed_vnd=housing["plan_vnd"] // 2)
+    text = paragraph(nar.narrative(housing), "- Nội dung số 02: Hỗ trợ nhà ở.")
+    assert "(tất cả các xã được giao đã giải ngân)" in text and "còn lại" not in text
+
+
+def test_no_commune_disbursed_is_said_once_and_nothing_remaining_is_not_announced():
+    from mtqg_analysis.domain.units import load_units
+    from conftest import UNITS_CSV
+
+    frame = h1_frame()
+    da8 = frame[frame["line_code"] == "DA8"].assign(disbursed_vnd=0)
+    own = da8.iloc[:1].assign(unit_code="063", unit_name="Huyện Bạch Thông", plan_vnd=50_000_000,
+                              disbursed_vnd=20_000_000)  # only the district's own budget disbursed
+    text = paragraph(nar.narrative(pd.concat([da8, own]), units=load_units(UNITS_CSV)), "Tổng nguồn vốn là")
+    assert "(chưa xã nào giải ngân)" in text
+    # every project done: no "the other projects continue"
+    chain = frame[frame["line_code"] == "DA3.TDA2.ND1.CHUOI"].assign(done_qty=lambda f: f["plan_qty"])
+    text = paragraph(nar.narrative(chain), "+ *Dự án phát triển sản xuất theo chuỗi giá trị*:")
+    assert "(100,00% số dự án)" in text and "còn lại" not in text
+
+
+def test_a_decrease_is_said_in_words():
+    h1 = h1_frame()
+    later = h1.assign(period="2024-09")
+    cut = later["line_code"] == "DA8"
+    later.loc[later.index[cut][0], "plan_vnd"] -= 119_400_000
+    housing = later.index[later["line_code"] == "DA1.ND2"][0]
+    later.loc[housing, "disbursed_vnd"] -= 10_000_000
+    text = nar.narrative(later, previous=h1)
+    overall = paragraph(text, "Tổng kế hoạch vốn")
+    assert "số giải ngân lũy kế giảm 10 triệu đồng (cần kiểm tra lại số liệu); kế hoạch vốn giảm 119,4 triệu đồng." \
+        in overall
+    assert "-119,4" not in text and "+" not in overall
+    assert "So với 6 tháng đầu năm 2024, số giải ngân lũy kế giảm 10 triệu đồng" in \
+        paragraph(text, "- Nội dung số 02: Hỗ trợ nhà ở.")
+
+
+def test_lists_of_communes_are_in_vietnamese_order():
+    text = nar.narrative(h1_frame())
+    chain = paragraph(text, "+ *Dự án hỗ trợ phát triển sản xuất cộng đồng*:")
+    assert "tại các xã: Cao Sơn, Đôn Phong, Lục Bình, Nguyên Phúc, Vi Hương," in chain  # Đ after D, before L
 
 
 def test_bad_parameters_are_parameter_errors():

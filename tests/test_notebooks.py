@@ -59,16 +59,52 @@ def test_report_shows_the_notice_figures_in_vietnamese_notation(report_html, fig
 def test_report_has_the_narrative_and_the_sections(report_html):
     text = visible_text(report_html)
     assert "6 tháng đầu năm 2024" in text
-    for heading in ("Số liệu chính", "Kết quả thực hiện", "Theo dự án", "Theo tiểu dự án", "Theo nội dung",
-                    "Xếp hạng đơn vị", "Chất lượng dữ liệu", "Nguồn gốc số liệu", "Mục lục"):
+    for heading in ("Tình hình chung", "Kết quả thực hiện", "Kết quả theo dự án, tiểu dự án và nội dung",
+                    "Xếp hạng xã, thị trấn", "Chất lượng dữ liệu", "Nguồn gốc số liệu", "Mục lục"):
         assert heading in text, heading
     assert "Vi Hương" in text and "Lục Bình" in text
 
 
+def test_report_headline_gives_the_state_of_the_period(report_html):
+    text = visible_text(report_html)
+    start = text.index("Số liệu tổng hợp ngày")  # after the title and the contents
+    headline = text[start:text.index("2. Kết quả thực hiện", start)]
+    assert "– Huyện Bạch Thông Lũy kế 6 tháng đầu năm 2024." in text[:start]  # the place and period in the title
+    assert re.search(r"Số liệu tổng hợp ngày \d\d/\d\d/20\d\d", text)  # the local date
+    assert ("Đến hết 6 tháng đầu năm 2024, toàn huyện đã giải ngân 36,74% kế hoạch vốn, chậm hơn tiến độ thời gian "
+            "(50,00% của năm); còn 20.119,167 triệu đồng chưa giải ngân.") in headline
+    for figure in ("31.804,4", "11.685,233", "36,74%", "20.119,167"):
+        assert figure in headline
+    # the communes counted apart from the district's own budget, which has its own line
+    assert "14 xã, thị trấn báo cáo" in headline
+    assert "Ngân sách cấp huyện (Huyện Bạch Thông), tính riêng, không xếp hạng" in headline
+    assert "Nội dung giải ngân chậm nhất:" in headline and "Xã, thị trấn giải ngân chậm nhất: Quang Thuận" in headline
+
+
+def test_report_tables_are_set_as_an_annex(report_html):
+    text = visible_text(report_html)
+    # numbered captions with the money unit, a total row, names before codes
+    assert "Bảng 1. Kế hoạch, khối lượng và giải ngân theo dự án, tiểu dự án và nội dung (tiền: triệu đồng)" in text
+    assert re.search(r"Bảng 2\. Xếp hạng xã, thị trấn", text) and re.search(r"Hình 1\. ", text)
+    assert re.search(r"Tổng cộng – – 31\.804,4 11\.685,233 36,74%", text)
+    assert "Nội dung số 02: Hỗ trợ nhà ở DA1.ND2" in text
+    # one tree table instead of three tables repeating each other: each line's row appears once
+    assert text.count("Dự án hỗ trợ phát triển sản xuất cộng đồng DA3.TDA2.ND1.CONGDONG") == 2  # tree + full/none
+    # the district's own budget is listed after the ranked communes, unranked; 14 ranks
+    ranking = text[text.index("Bảng 2."):text.index("Hình 1.")]
+    assert "Ngân sách cấp huyện (Huyện Bạch Thông)" in ranking and " 15 " not in ranking
+    assert ranking.index("Xã Quang Thuận") < ranking.index("Ngân sách cấp huyện")
+    assert "bình quân" in report_html or "Hình 1." in text
+    # the first period of the year: no trajectory table repeating the headline, one sentence instead
+    assert "Đây là kỳ đầu tiên của năm" in text
+
+
 def test_report_lists_full_and_no_disbursement_as_the_notice_does(report_html):
     text = visible_text(report_html)
-    water = re.search(r"Hỗ trợ nước sinh hoạt phân tán (.*?) (Vũ Muộn, Mỹ Thanh)", text)
+    section = text.rsplit("5. Xã, thị trấn giải ngân 100% và chưa giải ngân", 1)[1]
+    water = re.search(r"Hỗ trợ nước sinh hoạt phân tán DA1\.ND4\.PT (.*?) (Mỹ Thanh, Vũ Muộn)", section)
     assert water, "the water line should list its fully disbursed and its not disbursed communes"
+    assert water[1].startswith("Cao Sơn, Dương Phong, Lục Bình")  # in Vietnamese alphabetical order
     for commune in ("Tân Tú", "Lục Bình", "Nguyên Phúc", "Sĩ Bình", "Cao Sơn", "Dương Phong", "Quang Thuận",
                     "TT Phủ Thông"):
         assert commune in water[1]
@@ -85,7 +121,8 @@ def test_report_has_no_code_and_nothing_external(report_html):
 def test_report_is_small_apart_from_its_images(report_html):
     without_images = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", report_html)
     assert len(without_images.encode()) < 200_000
-    assert report_html.count("data:image/png;base64,") >= 3  # ranking, heat map, trajectory
+    # ranking and heat map; 2024-06 opens its year, so no trajectory chart repeats the headline
+    assert report_html.count("data:image/png;base64,") >= 2
 
 
 def test_a_note_with_a_script_tag_is_shown_as_text(rendered, report_html):
@@ -111,18 +148,52 @@ def test_summary_workbook_has_vietnamese_headers_number_formats_and_no_formulas(
     from openpyxl import load_workbook
 
     book = load_workbook(rendered["reports"] / "2024-06" / "summary.xlsx")
-    sheet = book["Theo nội dung"]
-    headers = [c.value for c in sheet[1]]
-    assert "Kế hoạch vốn (triệu đồng)" in headers and "Tỷ lệ giải ngân" in headers
-    plan = headers.index("Kế hoạch vốn (triệu đồng)") + 1
+    assert book.sheetnames[0] == "Tổng hợp"
+    sheet = book["Theo dự án và nội dung"]
+    assert "Huyện Bạch Thông" in sheet["A1"].value and sheet["A2"].value == "Lũy kế 6 tháng đầu năm 2024"
+    assert sheet["A3"].value == "Đơn vị tính: triệu đồng"
+    headers = [c.value for c in sheet[5]]
+    assert headers[:2] == ["Nội dung", "Mã"]  # names before codes
+    assert "Kế hoạch vốn" in headers and "Tỷ lệ giải ngân" in headers
+    plan = headers.index("Kế hoạch vốn") + 1
     rate = headers.index("Tỷ lệ giải ngân") + 1
-    housing = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "DA1.ND2")
+    total = [c.value for c in sheet[6]]
+    assert total[0] == "Tổng cộng" and total[plan - 1] == 31804.4
+    housing = next(r for r in sheet.iter_rows(min_row=6) if r[1].value == "DA1.ND2")
     assert housing[plan - 1].value == 2041 and housing[plan - 1].number_format == "#,##0.###"
     assert round(housing[rate - 1].value, 4) == 0.3018 and housing[rate - 1].number_format == "0.00%"
+    # ready to print: landscape A4 fitted to the width, the header row repeated, labels wrapped,
+    # an explicit font with Vietnamese glyphs on every cell
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    assert sheet.print_title_rows == "$5:$5"
+    assert housing[0].alignment.wrap_text
+    for ws in book.worksheets:
+        assert all(c.font.name == "Times New Roman" for row in ws.iter_rows() for c in row if c.value is not None)
+    summary = book["Tổng hợp"]
+    texts = [c.value for c in summary["A"] if isinstance(c.value, str)]
+    assert any("Tổng kế hoạch vốn các nội dung có số liệu là 31.804,4 triệu đồng" in t for t in texts)
+    assert any(t.startswith("- Nội dung số 02: Hỗ trợ nhà ở.") for t in texts)
+    quality = book["Chất lượng dữ liệu"]
+    assert any(c.value == "Dòng tổng không khớp" for row in quality.iter_rows() for c in row)
     for ws in book.worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+
+
+def test_links_between_index_report_scorecards_and_periods(rendered, report_html):
+    card = (rendered["reports"] / "2024-06" / f"{UNIT}.html").read_text(encoding="utf-8")
+    index = (rendered["reports"] / "index.html").read_text(encoding="utf-8")
+    assert 'href="../index.html"' in report_html and 'href="../index.html"' in card
+    assert 'href="report.html"' in card
+    assert f'href="{UNIT}.html"' in report_html  # the ranking links the scorecard rendered beside it
+    assert 'href="01978.html"' not in report_html  # ... and no scorecard that is not there
+    # the next period has raw data: its page is linked (previous: none, 2024-06 is the first)
+    assert 'href="../2024-09/report.html"' in report_html and f'href="../2024-09/{UNIT}.html"' in card
+    assert 'rel="prev"' not in report_html
+    assert "31.804,4" in index and "36,74%" in index and "88,52%" in index  # figures on the index
+    assert 'href="2024-06/thong-bao.docx"' in index and 'href="2024-06/summary.xlsx"' in index
 
 
 # --- the scorecard ----------------------------------------------------------------------------------
@@ -132,7 +203,9 @@ def test_scorecard_shows_the_unit_against_the_district(rendered):
     assert "88,52%" in card  # Vi Hương disbursed 2.181,1 of 2.464
     assert "36,74%" in card  # the district rate beside it
     assert re.search(r"Xếp hạng: 1\s*/\s*14", card)  # best rank of the 14 communes and town
-    assert "Nội dung chậm tiến độ" in card
+    assert "Không có nội dung nào chậm hơn toàn huyện." in card  # the best commune lags on no line
+    assert "Huyện Bạch Thông" in card  # the place
+    assert re.search(r"Tổng cộng – – 2\.464 2\.181,1 88,52% 36,74%", card)
 
 
 # --- skipping, failures ------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -154,19 +155,53 @@ def test_progress_on_a_terminal_draws_a_bar():
     assert "2/2" in text and "100%" in text and "rendered 2024-06 01975" in text
 
 
-def test_index_links_every_rendered_period_and_scorecard(tmp_path):
-    for period, stems in {"2024-06": ["report", "01975"], "2024-09": ["report"]}.items():
+def _rendered_folders(tmp_path, lang="vi"):
+    figures = {"report": {"plan_vnd": 31_804_400_000, "disbursed_vnd": 11_685_233_000, "financial_rate": 0.3674},
+               "01975": {"plan_vnd": 2_464_000_000, "disbursed_vnd": 2_181_100_000, "financial_rate": 0.8852,
+                         "unit_name": "Xã Vi Hương <b>"},
+               "01984": {"plan_vnd": 1_000_000_000, "disbursed_vnd": 0, "financial_rate": 0.0,
+                         "unit_name": "Xã Đôn Phong"},
+               "01969": {"plan_vnd": 1_000_000_000, "disbursed_vnd": 0, "financial_rate": 0.0,
+                         "unit_name": "Thị trấn Phủ Thông"}}
+    for period, stems in {"2024-06": ["report", "01975", "01984", "01969"], "2024-09": ["report"]}.items():
         folder = tmp_path / period
         folder.mkdir()
         for stem in stems:
             (folder / f"{stem}.html").write_text("x", encoding="utf-8")
-            (folder / f"{stem}.fingerprint.json").write_text(
-                json.dumps({"stem": stem, "title": f"<b>{stem}</b>", "inputs": {}}), encoding="utf-8")
+            (folder / f"{stem}.fingerprint.json").write_text(json.dumps(
+                {"stem": stem, "title": f"<b>{stem}</b>", "lang": lang, "inputs": {}, "figures": figures[stem]}),
+                encoding="utf-8")
+    (tmp_path / "2024-06" / "summary.xlsx").write_bytes(b"x")
+    (tmp_path / "2024-06" / "thong-bao.docx").write_bytes(b"x")
+
+
+def test_index_links_every_rendered_period_and_scorecard_with_their_figures(tmp_path):
+    _rendered_folders(tmp_path)
     index = write_index(tmp_path).read_text(encoding="utf-8")
     assert 'href="2024-06/report.html"' in index and 'href="2024-06/01975.html"' in index
-    assert 'href="2024-09/report.html"' in index and "&lt;b&gt;01975&lt;/b&gt;" in index
+    assert 'href="2024-09/report.html"' in index and "Xã Vi Hương &lt;b&gt;" in index
+    assert 'href="2024-06/summary.xlsx"' in index and 'href="2024-06/thong-bao.docx"' in index
     assert index.index("2024-09") < index.index("2024-06")  # newest first
+    # each period's plan, disbursed and rate; each unit's rate
+    assert "31.804,4" in index and "11.685,233" in index and "36,74%" in index and "88,52%" in index
+    # units in Vietnamese order: Đôn Phong before Thị trấn Phủ Thông, Xã Vi Hương after both
+    assert index.index("Xã Đôn Phong") < index.index("Xã Vi Hương")
+    assert index.index("Thị trấn Phủ Thông") < index.index("Xã Đôn Phong")
     assert external_references(index) == []
+
+
+def test_the_english_index_is_english_whatever_the_reports_language(tmp_path):
+    from mtqg_analysis.domain.labels import labels
+
+    _rendered_folders(tmp_path, lang="vi")
+    index = write_index(tmp_path, "en").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", " ", index, flags=re.DOTALL))
+    assert "first half of 2024" in text and "31,804.4" in text and "36.74%" in text
+    assert '<html lang="en">' in index
+    vietnamese_only = {v for k, v in labels("vi").items() if k.startswith(("index.", "column.", "period."))
+                       and v != labels("en")[k]}
+    for word in vietnamese_only:
+        assert word.split("{")[0].strip() not in text or not word.split("{")[0].strip(), word
 
 
 # --- HTML page and helpers -----------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..domain.catalog import LEVELS, Catalog, load_catalog
+from ..domain.text import vietnamese_sort_key
 from ..errors import ParameterError
 from .capital import capital_rates
 from .measures import summarise, text_column
@@ -119,8 +120,9 @@ def by_line_unit(frame: pd.DataFrame) -> pd.DataFrame:
 
 def pivot_rates(frame: pd.DataFrame, catalog: Catalog | None = None, value: str = "financial_rate",
                 level: str = "project") -> pd.DataFrame:
-    """Units (rows, by name, in unit-code order) x catalog codes at ``level`` (columns, in catalog
-    order) of ``value``; NaN where a unit has no plan there: the heat map of the report."""
+    """Units (rows, by name, in Vietnamese alphabetical order) x catalog codes at ``level``
+    (columns, in catalog order) of ``value``; NaN where a unit has no plan there: the heat map of
+    the report."""
     cat = _catalog(catalog)
     crossed = by_unit_level(frame, level, cat)
     table = crossed.pivot(index="unit_code", columns="code", values=value)
@@ -128,4 +130,49 @@ def pivot_rates(frame: pd.DataFrame, catalog: Catalog | None = None, value: str 
     table = table[sorted(table.columns, key=lambda c: _order([c], cat)[0])]
     table.index = [names[c] for c in table.index]
     table.index.name = "unit_name"
-    return table
+    return table.sort_index(key=lambda s: s.map(vietnamese_sort_key), kind="stable")
+
+
+def by_tree(frame: pd.DataFrame, catalog: Catalog | None = None, lang: str = "vi",
+            capital_years: bool = False) -> pd.DataFrame:
+    """The catalog as an annex shows it: each project with data, its sub-projects and its lines,
+    in catalog order, each row with its totals (``code``, ``level``, ``depth``, ``name``,
+    ``is_line``). Projects, sub-projects and the reported lines are always rows; a content or item
+    between them is a row only when it groups two or more reported lines and is not the only
+    group of its parent (otherwise its figures would repeat the row above). One table, with no
+    figure shown twice, instead of one table per level. ``capital_years`` adds the own-year and
+    carried-over rates, as :func:`by_level` does."""
+    cat = _catalog(catalog)
+    codes = text_column(frame["line_code"])
+    leaves = [c for c in codes.unique() if c in cat.frame.index]
+    chains = {leaf: [leaf] + cat.ancestors(leaf) for leaf in leaves}
+    present: dict[str, set[str]] = {}
+    for leaf, chain in chains.items():
+        for child, parent in zip(chain, chain[1:]):
+            present.setdefault(parent, set()).add(child)
+
+    def shown(code: str) -> bool:
+        level = cat.frame.at[code, "level"]
+        parent = cat.parent(code)
+        return (code in chains or level in ("project", "subproject")
+                or (len(present.get(code, ())) > 1 and len(present.get(parent, ())) > 1))
+
+    rows = []
+    for leaf, chain in chains.items():
+        for code in chain:
+            if shown(code):
+                rows.append((leaf, code))
+    exploded = pd.DataFrame(rows, columns=["line_code", "group_code"])
+    data = frame[codes.isin(leaves).to_numpy()].assign(line_code=codes[codes.isin(leaves)].to_numpy())
+    joined = data.merge(exploded, on="line_code", how="inner")
+    out = summarise(joined, ["group_code"], int(data["plan_vnd"].astype("int64").sum())).rename(
+        columns={"group_code": "code"})
+    if capital_years:
+        rates = capital_rates(joined, ["group_code"]).rename(columns={"group_code": "code"})
+        out = out.merge(rates[["code", "own_financial_rate", "carried_financial_rate"]], on="code", how="left")
+    out.insert(1, "level", [cat.frame.at[c, "level"] for c in out["code"]])
+    out.insert(2, "depth", [sum(shown(a) for a in cat.ancestors(c)) for c in out["code"]])
+    out.insert(3, "name", [cat.name(c, lang) for c in out["code"]])
+    out.insert(4, "is_line", out["code"].isin(chains))
+    out["_order"] = _order(out["code"], cat)
+    return out.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)

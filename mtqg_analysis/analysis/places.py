@@ -1,4 +1,5 @@
-"""Levels of place and comparisons across a reorganisation (spec §5).
+"""Levels of place, a report's communes and its own budget, and comparisons across a
+reorganisation (spec §5).
 
 A report covers the units in force at its period's end (``units`` is the view at that date,
 :meth:`~mtqg_analysis.domain.units.Units.at`). Its title names their top unit: the lowest unit that
@@ -19,8 +20,9 @@ from typing import Mapping
 import pandas as pd
 
 from ..domain.periods import parse_period
+from ..domain.text import vietnamese_sort_key
 from ..domain.units import Units, place_history
-from .measures import summarise
+from .measures import summarise, text_column
 
 
 def seen_at(units: Units | None, frame: pd.DataFrame) -> Units | None:
@@ -45,6 +47,50 @@ def place_name(frame: pd.DataFrame, units: Units) -> str:
     """The name of :func:`top_unit` ("Huyện Bạch Thông", "Tỉnh Thái Nguyên"), "" when none."""
     code = top_unit(frame, units)
     return seen_at(units, frame).name(code) if code else ""
+
+
+def place_of(frame: pd.DataFrame, units: Units | None) -> dict | None:
+    """:func:`top_unit` as ``{"code", "name", "kind"}`` (its kind tells how a report names the
+    whole place: "toàn huyện", "toàn tỉnh"), None when there is none."""
+    if units is None or frame.empty:
+        return None
+    code = top_unit(frame, units)
+    if not code:
+        return None
+    seen = seen_at(units, frame)
+    return {"code": code, "name": seen.name(code), "kind": seen.kind(code)}
+
+
+# --- a report's communes and its own budget ------------------------------------------------------------
+def is_own_budget(codes: pd.Series, units: Units | None) -> pd.Series:
+    """Whether each unit code is a district's or province's own budget (not a commune); none is
+    without a units table."""
+    if units is None:
+        return pd.Series(False, index=codes.index)
+    return ~codes.map(units.is_commune).astype(bool)
+
+
+def own_budget(frame: pd.DataFrame, units: Units | None = None) -> pd.DataFrame:
+    """The totals of the units that are not communes (``unit_code``, ``unit_name`` and the
+    measures), one row each: the district's (province's) own budget line of the report."""
+    rows = frame[is_own_budget(text_column(frame["unit_code"]), units).to_numpy()]
+    return summarise(rows, ["unit_code", "unit_name"], int(frame["plan_vnd"].astype("int64").sum())).pipe(by_name)
+
+
+def communes_total(frame: pd.DataFrame, units: Units | None = None) -> pd.Series:
+    """The communes, wards and towns taken together (their own budget left out)."""
+    rows = frame[~is_own_budget(text_column(frame["unit_code"]), units).to_numpy()]
+    return summarise(rows.assign(_all="total"), ["_all"]).drop(columns="_all").iloc[0]
+
+
+def by_name(frame: pd.DataFrame, column: str = "unit_name") -> pd.DataFrame:
+    """``frame`` sorted by ``column`` in Vietnamese alphabetical order (Đ after D)."""
+    return frame.sort_values(column, key=lambda s: s.map(vietnamese_sort_key), kind="stable").reset_index(drop=True)
+
+
+def sorted_names(names) -> list[str]:
+    """Names in Vietnamese alphabetical order."""
+    return sorted(names, key=vietnamese_sort_key)
 
 
 def unit_levels(frame: pd.DataFrame, units: Units) -> pd.DataFrame:

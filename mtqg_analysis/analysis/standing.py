@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..domain.catalog import Catalog
 from ..domain.periods import Period, parse_period
+from ..domain.text import vietnamese_sort_key
 from ..domain.units import Units, short_name
 from ..errors import ParameterError
 from .levels import _catalog, by_level, by_line_unit, by_unit
@@ -104,7 +105,8 @@ def units_nothing_disbursed(frame: pd.DataFrame, units: Units | None = None) -> 
 def full_and_none(frame: pd.DataFrame, catalog: Catalog | None = None, units: Units | None = None,
                   lang: str = "vi") -> pd.DataFrame:
     """For each line with a plan, in catalog order: the communes that disbursed their whole plan
-    (``full``) and those that disbursed nothing (``none``), short names joined by ", "."""
+    (``full``) and those that disbursed nothing (``none``), short names in Vietnamese alphabetical
+    order joined by ", "."""
     cat = _catalog(catalog)
     table = line_units(frame, None, units)
     table = table[table["has_plan"]]
@@ -112,8 +114,8 @@ def full_and_none(frame: pd.DataFrame, catalog: Catalog | None = None, units: Un
     rows = []
     for code, group in table.groupby("line_code", sort=False):
         rows.append({"code": code, "name": cat.name(code, lang) if code in cat.frame.index else code,
-                     "full": ", ".join(names[group.index[group["disbursed_full"]]]),
-                     "none": ", ".join(names[group.index[group["disbursed_none"]]])})
+                     "full": ", ".join(sorted(names[group.index[group["disbursed_full"]]], key=vietnamese_sort_key)),
+                     "none": ", ".join(sorted(names[group.index[group["disbursed_none"]]], key=vietnamese_sort_key))})
     out = pd.DataFrame(rows, columns=["code", "name", "full", "none"])
     order = [cat.order(c) if c in cat.frame.index else 10**6 for c in out["code"]]
     return out.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)

@@ -6,6 +6,8 @@ to: the period's year, or an earlier year for capital carried over (kéo dài, c
 """
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 
 TIDY_COLUMNS = {
@@ -33,7 +35,10 @@ KEY = ["unit_code", "line_code", "capital_type", "budget_source", "capital_year"
 SPLIT_ORDER = {"": 0, "dtpt": 1, "sn": 2, "nstw": 1, "nsdp": 2}
 
 QUALITY_COLUMNS = ["severity", "check", "unit_code", "line_code", "source_file", "source_sheet", "source_row",
-                   "message"]
+                   "message", "details"]
+#: ``details`` holds the finding's figures as a JSON object (amounts in đồng, rates as fractions,
+#: ``variant`` naming the form of the message), from which a report words the finding in its own
+#: language with the templates of ``data/findings.csv``; ``message`` is the same in English.
 SEVERITIES = ["warning", "info"]
 
 
@@ -46,9 +51,23 @@ def as_tidy(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[list(TIDY_COLUMNS)].astype(TIDY_COLUMNS)
 
 
+def details_text(value) -> str:
+    """A finding's ``details`` as stored: a dict as compact JSON (keys sorted), text as it is."""
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_plain)
+    return "" if value is None or (isinstance(value, float) and value != value) else str(value)
+
+
+def _plain(value):
+    """numpy numbers in a finding's details as plain JSON numbers."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
 def as_quality(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with exactly the spec §4.2 columns: text, and ``source_row`` as a nullable integer."""
+    """``frame`` with exactly the spec §4.2 columns (and ``details``): text, and ``source_row`` as
+    a nullable integer."""
     frame = frame.reindex(columns=QUALITY_COLUMNS)
+    frame = frame.assign(details=frame["details"].map(details_text, na_action=None))
     text = {c: "string" for c in QUALITY_COLUMNS if c != "source_row"}
     out = frame.astype(text)
     for column in text:

@@ -82,3 +82,42 @@ def spreadsheet_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
             if risky.any():
                 out[column] = text.where(~risky, "'" + text)
     return out
+
+
+# --- Vietnamese alphabetical order -------------------------------------------------------------
+# The Vietnamese alphabet orders letters with a breve, circumflex, horn or stroke after their base
+# letter (A Ă Â B C D Đ E Ê ... O Ô Ơ ... U Ư ...), so "Đôn Phong" follows "Dương Phong"; the five
+# tone marks only break ties, in the order of dictionaries (none, huyền, hỏi, ngã, sắc, nặng).
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+# Base letter + breve, circumflex or horn (as NFD writes them): a letter of its own.
+_MARKED = {"a\u0306": "ă", "a\u0302": "â", "e\u0302": "ê", "o\u0302": "ô", "o\u031b": "ơ", "u\u031b": "ư"}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+@lru_cache(maxsize=1 << 12)
+def vietnamese_sort_key(value) -> tuple:
+    """A key that sorts names in Vietnamese alphabetical order: ``sorted(names, key=vietnamese_sort_key)``.
+
+    Letters are compared first (Đ after D, Ơ after Ô), tone marks only where the letters are equal,
+    case last. Characters outside the alphabet (digits, punctuation) sort before letters, by code point.
+    """
+    text = unicodedata.normalize("NFD", normalize(value)).replace("\u00d0", "Đ")
+    letters: list[tuple[int, int]] = []
+    tones: list[int] = []
+    for char in text:
+        lower = char.lower()
+        if char in _TONES:
+            if tones:
+                tones[-1] = _TONES[char]
+            continue
+        if letters and letters[-1][0] == 1 and _ALPHABET[letters[-1][1]] + char in _MARKED:
+            letters[-1] = (1, _ALPHABET.index(_MARKED[_ALPHABET[letters[-1][1]] + char]))
+            continue
+        if unicodedata.combining(char):
+            continue
+        if lower == "đ" or lower in _ALPHABET:
+            letters.append((1, _ALPHABET.index(lower)))
+        else:
+            letters.append((0, ord(lower)))
+        tones.append(0)
+    return tuple(letters), tuple(tones), text.swapcase()

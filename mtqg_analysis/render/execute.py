@@ -1,6 +1,8 @@
 """One render: papermill runs the notebook with its checked parameters, then the executed notebook
-becomes one self-contained HTML page (:mod:`mtqg_analysis.report.page`); the district report also
-gets its ``summary.xlsx``.
+becomes one self-contained HTML page (:mod:`mtqg_analysis.report.page`) with links to the index,
+the period's report and the previous and next periods; the district report also gets its
+``summary.xlsx`` and the Word draft of the notice, ``thong-bao.docx``. The fingerprint record
+keeps the headline figures, which the index shows.
 
 Each output is written atomically. A notebook that fails leaves the previous HTML in place, keeps
 the executed notebook as ``<name>.failed.ipynb`` and says which cell failed and why.
@@ -18,6 +20,8 @@ from .jobs import FAILED, REPORT, Job, Outcome
 from .kernel import WarmKernel, worker_kernel
 
 SUMMARY = "summary.xlsx"
+NOTICE = "thong-bao.docx"
+INDEX = "index.html"
 
 
 def failure_message(exc, nb_path: Path) -> str:
@@ -31,14 +35,64 @@ def failure_message(exc, nb_path: Path) -> str:
     return f"{type(exc).__name__}: {exc}; executed notebook (if any) kept in {nb_path}"
 
 
-def write_summary(job: Job, destination: Path) -> None:
-    """The district report's ``summary.xlsx``, from the tables the notebook read."""
+def write_documents(job: Job, out_dir: Path) -> dict:
+    """The district report's ``summary.xlsx`` and ``thong-bao.docx``, from the tables the notebook
+    read; returns the period's headline figures (for the index)."""
     from ..report.excel import summary_workbook
+    from ..report.word import notice_document
     from ..store import load_year
 
     year = load_year(job.period, job.parameters.get("data_dir") or None, rebuild="never")
-    book = summary_workbook(year.funding, year.quality, year.units, year.catalog, job.lang)
-    atomic.write_with(destination, book.save)
+    book = summary_workbook(year, job.lang)
+    atomic.write_with(out_dir / SUMMARY, book.save)
+    document = notice_document(year, job.lang)
+    atomic.write_with(out_dir / NOTICE, document.save)
+    return figures_of(year)
+
+
+def figures_of(year, unit_code: str | None = None) -> dict:
+    """Plan, disbursed and financial rate of the period (or of one unit), for the index."""
+    from ..analysis import total
+
+    rows = year.funding if unit_code is None else year.funding[year.funding["unit_code"] == unit_code]
+    whole = total(rows)
+    rate = whole["financial_rate"]
+    figures = {"plan_vnd": int(whole["plan_vnd"]), "disbursed_vnd": int(whole["disbursed_vnd"]),
+               "financial_rate": None if rate != rate else float(rate)}
+    if unit_code is not None:
+        figures["unit_name"] = str(rows["unit_name"].iloc[0]) if len(rows) else unit_code
+    return figures
+
+
+def unit_figures(job: Job) -> dict:
+    """A scorecard's figures for the index; none when the period's tables cannot be read (a
+    notebook that reads something else), which leaves the index without them, not the render."""
+    from ..errors import InputError, InputErrors
+    from ..store import load_year
+
+    try:
+        year = load_year(job.period, job.parameters.get("data_dir") or None, rebuild="never")
+    except (InputError, InputErrors, OSError):
+        return {}
+    return figures_of(year, job.stem)
+
+
+def navigation(job: Job) -> list[dict]:
+    """The page's links: the index, the period's report (from a scorecard), the same page of the
+    previous and next periods."""
+    from ..domain.labels import fill, label
+    from ..domain.periods import label as period_label
+
+    page = f"{job.stem}.html"
+    links = [{"href": f"../{INDEX}", "text": label("nav.index", job.lang), "rel": "index"}]
+    if job.stem != REPORT:
+        links.append({"href": f"{REPORT}.html", "text": label("nav.report", job.lang), "rel": "up"})
+    for rel in ("previous", "next"):
+        other = job.neighbours.get(rel)
+        if other:
+            links.append({"href": f"../{other}/{page}", "rel": "prev" if rel == "previous" else "next",
+                          "text": fill(f"nav.{rel}", job.lang, label=period_label(other, job.lang))})
+    return links
 
 
 def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
@@ -77,12 +131,15 @@ def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
     kernel.release_clients()
     try:
         nb = nbformat.read(running, as_version=4)
-        atomic.write_text(job.html_path, notebook_to_html(nb, job.title, job.lang))
-        if job.stem == REPORT and job.kind != "phase":  # a period's report has its workbook
-            write_summary(job, out_dir / SUMMARY)
+        atomic.write_text(job.html_path, notebook_to_html(nb, job.title, job.lang, nav=navigation(job)))
+        if job.kind == "phase":  # a phase summary is one page: no workbook, no notice, no figures to index
+            figures = {}
+        else:
+            figures = write_documents(job, out_dir) if job.stem == REPORT else unit_figures(job)
         os.replace(running, out_dir / f"{job.stem}.ipynb")
         record = {"inputs": job.fingerprint, "title": job.title, "period": job.period, "stem": job.stem,
-                  "programme": job.programme, "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+                  "programme": job.programme, "lang": job.lang, "figures": figures,
+                  "rendered_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
         atomic.write_text(job.fingerprint_path, json.dumps(record, ensure_ascii=False, indent=1))
         if failed.exists():
             failed.unlink()

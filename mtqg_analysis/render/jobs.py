@@ -20,7 +20,7 @@ from ..domain.periods import label, parse_period, phase_label
 from ..domain.units import is_unit_code
 from ..errors import InputError, InputErrors
 from ..report.headline import with_place
-from ..store import load_phase, load_year, units_for
+from ..store import load_phase, load_year, periods as raw_periods, units_for
 from ..store.atomic import file_sha256
 from ..store.manifest import package_hash
 from .params import validate_unit_codes
@@ -49,6 +49,7 @@ class Job:
     fingerprint: dict = field(default_factory=dict)
     kind: str = "report"  # "report" (a period's), "scorecard" or "phase": a key of NOTEBOOKS
     programme: str = ""  # the programme's name, for the index page
+    neighbours: dict = field(default_factory=dict)  # "previous"/"next" period with raw data, for the page's links
 
     @property
     def html_path(self) -> Path:
@@ -101,6 +102,7 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
     package = package_hash()
     notebook_hash = {kind: file_sha256(notebooks / f"{name}.ipynb") for kind, name in NOTEBOOKS.items()}
     jobs, errors = [], []
+    with_raw = [str(p) for p in raw_periods(data_dir)]
     for period in periods:
         try:
             year = load_year(period, data_dir)
@@ -109,14 +111,21 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
             continue
         out_dir = reports_dir / period
         common = {"period": period, "data_dir": str(data_dir), "lang": lang}
-        base = {"inputs": year.input_hashes(), "package": package}
+        neighbours = neighbours_of(period, with_raw)
+        base = {"inputs": year.input_hashes(), "package": package, "neighbours": neighbours}
         place = place_name(year.funding, year.units)
         programme = year.catalog.programme_name(lang)
-        jobs.append(Job(period, REPORT, str(notebooks / f"{NOTEBOOKS['report']}.ipynb"), str(out_dir), dict(common),
-                        with_place(fill("title.report", lang, label=label(parse_period(period), lang)), place), lang, dict(base, notebook=notebook_hash["report"], parameters=common), programme=programme))
+        present = sorted(set(year.funding["unit_code"]))
+        # The report links the scorecards beside it: those already there and those rendered now.
+        cards = sorted({c for c in present if (out_dir / f"{c}.html").exists()}
+                       | (set(present) if wanted == "all" else set(wanted or []) & set(present)))
+        report_params = dict(common, scorecards=" ".join(cards))
+        jobs.append(Job(period, REPORT, str(notebooks / f"{NOTEBOOKS['report']}.ipynb"), str(out_dir), report_params,
+                        with_place(fill("title.report", lang, label=label(parse_period(period), lang)), place), lang,
+                        dict(base, notebook=notebook_hash["report"], parameters=report_params),
+                        programme=programme, neighbours=neighbours))
         if wanted is None:
             continue
-        present = sorted(set(year.funding["unit_code"]))
         for code in present if wanted == "all" else wanted:
             if not is_unit_code(code):  # units.csv is checked on load; belt and braces
                 errors.append(f"{period}: unit code {code!r} is not a plain code; it is not rendered")
@@ -128,7 +137,7 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
             jobs.append(Job(period, code, str(notebooks / f"{NOTEBOOKS['scorecard']}.ipynb"), str(out_dir), params,
                             fill("title.scorecard", lang, unit=year.units.name(code), label=label(period, lang)), lang,
                             dict(base, notebook=notebook_hash["scorecard"], parameters=params), kind="scorecard",
-                            programme=programme))
+                            programme=programme, neighbours=neighbours))
     for phase in phases:
         try:
             data = load_phase(phase, data_dir)
@@ -142,3 +151,10 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
                         {"inputs": data.input_hashes(), "package": package, "notebook": notebook_hash["phase"],
                          "parameters": params}, kind="phase", programme=data.catalog.programme_name(lang)))
     return Plan(jobs, errors)
+
+
+def neighbours_of(period: str, periods: list[str]) -> dict:
+    """The periods before and after ``period`` among ``periods`` (canonical texts), for links."""
+    ordered = sorted(set(periods) | {period}, key=parse_period)
+    at = ordered.index(period)
+    return {"previous": ordered[at - 1] if at > 0 else "", "next": ordered[at + 1] if at + 1 < len(ordered) else ""}

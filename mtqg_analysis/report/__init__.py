@@ -4,29 +4,37 @@ Nothing here opens a file or takes a data folder: the notebooks load a period on
 (:func:`mtqg_analysis.store.load_year`) and pass its frames on.
 
 - :mod:`.format`: numbers as text in the report's notation, headers from the label files;
-- :mod:`.tables`: HTML tables (every cell escaped);
+- :mod:`.tables`: HTML tables as an annex sets them (captions, totals, scroll boxes);
 - :mod:`.charts`: matplotlib figures;
-- :mod:`.display`: showing tables, text and figures in a notebook;
-- :mod:`.headline`: the headline block, captions and provenance; the title naming the programme
-  and the place, the notes on carried-over capital and on figures across a reorganisation;
+- :mod:`.display`: showing tables, text and figures in a notebook, numbered captions;
+- :mod:`.headline`: the headline blocks and provenance; the title naming the programme and the
+  place, the notes on carried-over capital and on figures across a reorganisation;
+- :mod:`.sections`: the blocks of the report and the scorecard, each one call of a notebook cell;
+- :mod:`.findings`: data-quality findings worded in the report's language (``data/findings.csv``);
 - :mod:`.notice`: section 2 of the district notice (the narrative);
 - :mod:`.excel`: the ``summary.xlsx`` workbook;
+- :mod:`.word`: the Word draft of the notice (``thong-bao.docx``);
 - :mod:`.page`: the self-contained HTML page (Jinja2 templates in ``data/templates/``).
 """
 from ..domain.labels import fill, label
 from .charts import heatmap_figure, ranking_figure, trajectory_figure
-from .display import section, show_figure, show_markdown, show_table
-from .format import (CAPITAL_COLUMNS, LAGGING_COLUMNS, LEVEL_COLUMNS, RANKING_COLUMNS, TRAJECTORY_COLUMNS, formatted,
-                     level_columns)
-from .headline import (across_change_note, capital_caption, capital_table, change_caption, headline_markdown,
-                       phase_headline_markdown, phase_method, phase_units_caption, phase_year_table, place_table,
-                       project_year_headers, programme_name,
-                       provenance_markdown, unit_headline_markdown)
+from .display import Captions, figure_html, section, show_figure, show_html, show_markdown, show_table
+from .findings import findings_table
+from .format import (CAPITAL_COLUMNS, CHANGE_COLUMNS, LAGGING_COLUMNS, LEVEL_COLUMNS, RANKING_COLUMNS,
+                     TRAJECTORY_COLUMNS, formatted, level_columns, short_line_name)
+from .headline import (across_change_note, capital_caption, capital_table, headline_html, phase_headline_markdown,
+                       phase_method, phase_units_caption, phase_year_table, place_table, place_words,
+                       programme_name, project_year_headers, provenance_text, unit_headline_html)
 from .notice import narrative
+from .sections import (capital_section, change_section, full_none_table, heatmap_section, notes_table, place_section,
+                       provenance_section, quality_section, ranking_section, tree_table, unit_lines_table)
 
-__all__ = ["CAPITAL_COLUMNS", "LAGGING_COLUMNS", "LEVEL_COLUMNS", "RANKING_COLUMNS", "TRAJECTORY_COLUMNS",
-           "across_change_note", "capital_caption", "capital_table", "change_caption", "fill", "formatted",
-           "headline_markdown", "heatmap_figure", "label", "level_columns", "narrative", "phase_headline_markdown",
-           "phase_method", "phase_units_caption", "phase_year_table", "place_table", "project_year_headers", "programme_name", "provenance_markdown",
-           "ranking_figure", "section", "show_figure", "show_markdown", "show_table", "trajectory_figure",
-           "unit_headline_markdown"]
+__all__ = ["CAPITAL_COLUMNS", "CHANGE_COLUMNS", "Captions", "LAGGING_COLUMNS", "LEVEL_COLUMNS", "RANKING_COLUMNS",
+           "TRAJECTORY_COLUMNS", "across_change_note", "capital_caption", "capital_section", "capital_table",
+           "change_section",
+           "figure_html", "fill", "findings_table", "formatted", "full_none_table", "headline_html", "heatmap_figure",
+           "heatmap_section", "label", "level_columns", "narrative", "notes_table", "phase_headline_markdown",
+           "phase_method", "phase_units_caption", "phase_year_table", "place_section", "place_table", "place_words", "programme_name",
+           "project_year_headers", "provenance_section", "provenance_text", "quality_section", "ranking_figure",
+           "ranking_section", "section", "short_line_name", "show_figure", "show_html", "show_markdown", "show_table",
+           "trajectory_figure", "tree_table", "unit_headline_html", "unit_lines_table"]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..domain import notation
 from ..domain.labels import check_lang, labels
+from ..domain.periods import label as period_label
 
 #: Text columns that list names: empty means "none", shown as a dash.
 LIST_COLUMNS = {"full", "none"}
@@ -28,11 +29,13 @@ def column_kind(column: str) -> str:
         return "points"
     if name in INTEGER_COLUMNS:
         return "integer"
+    if name == "period":
+        return "period"
     return "text"
 
 
 def is_numeric(column: str) -> bool:
-    return column_kind(column) != "text"
+    return column_kind(column) not in ("text", "period")
 
 
 def cell_text(value, kind: str, lang: str = "vi") -> str:
@@ -46,6 +49,8 @@ def cell_text(value, kind: str, lang: str = "vi") -> str:
         return notation.points(value, lang)
     if kind == "integer":
         return notation.decimal_text(value, 0, lang)
+    if kind == "period":
+        return period_label(value, lang) if value else ""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return str(value)
@@ -71,12 +76,23 @@ def formatted(frame: pd.DataFrame, lang: str = "vi", headers: dict | None = None
     return out.rename(columns=names)
 
 
-#: What the report shows of the tables of :mod:`mtqg_analysis.analysis`, in order.
-LEVEL_COLUMNS = ["code", "name", "measure_unit", "plan_qty", "done_qty", "plan_vnd", "disbursed_vnd",
+def short_line_name(code: str, catalog, lang: str = "vi") -> str:
+    """A line's name as a list gives it: a project by its whole name, any other line without its
+    code words ("Nội dung số 02: Hỗ trợ nhà ở" -> "Hỗ trợ nhà ở")."""
+    name = catalog.name(code, lang)
+    if catalog.frame.at[code, "level"] == "project" or ":" not in name:
+        return name
+    return name.split(":", 1)[1].strip()
+
+
+#: What the report shows of the tables of :mod:`mtqg_analysis.analysis`, in order: names before
+#: codes, as an annex gives them.
+LEVEL_COLUMNS = ["name", "code", "measure_unit", "plan_qty", "done_qty", "plan_vnd", "disbursed_vnd",
                  "financial_rate", "physical_rate"]
-RANKING_COLUMNS = ["rank", "unit_code", "unit_name", "plan_vnd", "disbursed_vnd", "financial_rate"]
-LAGGING_COLUMNS = ["code", "name", "plan_vnd", "disbursed_vnd", "financial_rate", "district_rate", "gap"]
+RANKING_COLUMNS = ["rank", "unit_name", "unit_code", "plan_vnd", "disbursed_vnd", "financial_rate"]
+LAGGING_COLUMNS = ["name", "code", "plan_vnd", "disbursed_vnd", "financial_rate", "district_rate", "gap"]
 TRAJECTORY_COLUMNS = ["period", "plan_vnd", "disbursed_vnd", "financial_rate"]
+CHANGE_COLUMNS = ["name", "code", "plan_vnd_change", "disbursed_vnd_change", "done_qty_change"]
 #: Beside the combined financial rate where the reports split off carried-over capital (spec §5).
 CAPITAL_COLUMNS = ["own_financial_rate", "carried_financial_rate"]
 

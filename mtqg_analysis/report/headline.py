@@ -1,10 +1,13 @@
-"""The text blocks of a report: its headline, a scorecard's headline, captions, provenance, and
-what a reader needs to read figures across a reorganisation or across budget years.
+"""The text blocks of a report: its headline, a scorecard's headline, provenance, and what a
+reader needs to read figures across a reorganisation or across budget years.
 
-Every word comes from ``data/labels.csv`` (the ``headline.*``, ``text.*``, ``place.*``,
-``capital_kind.*`` and ``provenance.*`` entries); the figures come from
-:mod:`mtqg_analysis.analysis`. The title names the programme (from its catalog, spec §2.2) and
-the top unit in force (a district before 2025-07-01, a province after, spec §5).
+The headline gives the state of the period in ten seconds: the place and the period, the local
+date, one sentence on the state, the key figures (plan, disbursed, rate, amount still to
+disburse), the lines and communes that lag most, and the communes counted apart from the
+district's own budget. Its figures are those of :func:`mtqg_analysis.analysis.overview`; every
+word comes from ``data/labels.csv``; the block is ``data/templates/headline.html.j2``. The title
+names the programme (from its catalog, spec §2.2) and the top unit in force (a district before
+2025-07-01, a province after, spec §5).
 """
 from __future__ import annotations
 
@@ -13,15 +16,23 @@ from datetime import datetime
 import pandas as pd
 
 from .. import analysis as an
-from ..analysis import ranking, total
+from ..analysis.overview import Overview, UnitOverview
 from ..domain.catalog import Catalog, packaged_catalog
 from ..domain.labels import fill, label, labels
 from ..domain.notation import amount, percent
 from ..domain.periods import label as period_label
 from ..domain.periods import parse_period
-from ..domain.units import Units
+from ..domain.units import Units, short_name
+from .format import short_line_name
 
 TIMEZONE = "Asia/Ho_Chi_Minh"  # the reports are read in Vietnam, whatever the server's clock says
+
+
+def local_now() -> datetime:
+    """Now, in Vietnam's time zone."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(TIMEZONE))
 
 
 def programme_name(catalog: Catalog | None, lang: str = "vi") -> str:
@@ -29,56 +40,135 @@ def programme_name(catalog: Catalog | None, lang: str = "vi") -> str:
     return (catalog if catalog is not None else packaged_catalog()).programme_name(lang)
 
 
-def place_kind(funding: pd.DataFrame, units: Units | None, lang: str = "vi") -> str:
-    """What the report's top unit is ("huyện", "tỉnh"; the ``kind.*`` labels)."""
-    code = an.top_unit(funding, units) if units is not None else None
-    kind = an.seen_at(units, funding).kind(code) if code else "other"
-    return labels(lang).get(f"kind.{kind}", label("kind.other", lang))
+def place_words(place: dict | None, lang: str = "vi") -> dict[str, str]:
+    """How the report names its place: ``name`` ("Huyện Bạch Thông"), ``whole`` ("toàn huyện")
+    and ``own`` ("Ngân sách cấp huyện"), by the kind of its top unit (a kind without its own words,
+    e.g. a single commune, gets the general ones: "toàn địa bàn")."""
+    kind = (place or {}).get("kind", "")
+    words = labels(lang)
+
+    def word(prefix: str) -> str:
+        return words.get(f"{prefix}.{kind}", words[f"{prefix}."])
+
+    return {"name": (place or {}).get("name", ""), "whole": word("place.whole"), "own": word("place.own")}
 
 
-def headline_markdown(funding: pd.DataFrame, period, units: Units | None = None, lang: str = "vi",
-                      place: str | None = None, catalog: Catalog | None = None) -> str:
-    """The title and the headline figures of a period's report. The title names the programme and
-    ``place`` (default: the top unit of the units that reported, :func:`analysis.place_name`)."""
-    whole = total(funding)
-    units = an.seen_at(units, funding)
-    communes = funding["unit_code"].drop_duplicates()
-    if units is not None:
-        communes = communes[communes.map(units.is_commune)]
-    if place is None:
-        place = an.place_name(funding, units) if units is not None else ""
-    lines = _title_and_totals(fill("section.report", lang, programme=programme_name(catalog, lang)), place,
-                              fill("text.year_to_date", lang, label=period_label(period, lang)), whole, lang)
-    lines += capital_rates_lines(funding, period, lang)
-    lines.append("- " + fill("headline.counts", lang, units=len(communes), lines=funding["line_code"].nunique()))
-    return "\n".join(lines)
+def _date(when: datetime | None) -> str:
+    return (when or local_now()).strftime("%d/%m/%Y")
 
 
-def with_place(title: str, place: str) -> str:
-    """"Báo cáo … – Tỉnh Thái Nguyên": a title naming its place, where there is one."""
-    return f"{title} – {place}" if place else title
+def _state(financial_rate: float, time_share: float, lang: str, **values) -> str:
+    """One sentence on the state: done, keeping up with the time elapsed, or behind it."""
+    known = financial_rate is not None and not pd.isna(financial_rate)
+    if known and financial_rate >= 1:
+        return fill("headline.state_done", lang, **values)
+    on_pace = known and financial_rate >= time_share
+    return fill(f"headline.state_{'on_pace' if on_pace else 'behind'}", lang, **values)
 
 
-def _title_and_totals(title: str, place: str, subtitle: str, whole, lang: str,
-                      plan_key: str = "headline.plan") -> list[str]:
-    """The title, its subtitle and the three headline totals (plan, disbursed, rate)."""
+def _kpis(totals: pd.Series, remaining: int, lang: str) -> list[dict]:
+    unit = label("headline.kpi_unit", lang)
     return [
-        f"# {with_place(title, place)}", "",
-        f"**{subtitle}**.", "",
-        f"## {label('section.headline', lang)}", "",
-        "- " + fill(plan_key, lang, plan=amount(whole["plan_vnd"], lang)),
-        "- " + fill("headline.disbursed", lang, disbursed=amount(whole["disbursed_vnd"], lang)),
-        "- " + fill("headline.rate", lang, rate=percent(whole["financial_rate"], lang)),
+        {"label": label("headline.kpi_plan", lang), "value": amount(totals["plan_vnd"], lang), "unit": unit},
+        {"label": label("headline.kpi_disbursed", lang), "value": amount(totals["disbursed_vnd"], lang), "unit": unit},
+        {"label": label("headline.kpi_rate", lang), "value": percent(totals["financial_rate"], lang), "unit": "",
+         "main": True},
+        {"label": label("headline.kpi_remaining", lang), "value": amount(remaining, lang), "unit": unit},
     ]
 
 
-def capital_rates_lines(funding: pd.DataFrame, period, lang: str = "vi") -> list[str]:
-    """A headline bullet with the rates of the year's own and carried-over capital, where the
+def _items(names, rates, lang: str) -> str:
+    return ", ".join(fill("headline.item", lang, name=n, rate=percent(r, lang)) for n, r in zip(names, rates))
+
+
+def headline_html(ov: Overview, catalog: Catalog, lang: str = "vi", when: datetime | None = None,
+                  funding: pd.DataFrame | None = None) -> str:
+    """The headline block of a period's report (HTML, the data's text escaped)."""
+    from .page import templates
+
+    words = place_words(ov.place, lang)
+    period = period_label(ov.period, lang)
+    values = {"label": period, "whole": words["whole"], "rate": percent(ov.whole["financial_rate"], lang),
+              "time": percent(ov.time_share, lang), "remaining": amount(ov.remaining_vnd, lang)}
+    facts = [fill("headline.communes", lang, count=ov.commune_count, plan=amount(ov.communes["plan_vnd"], lang),
+                  disbursed=amount(ov.communes["disbursed_vnd"], lang),
+                  rate=percent(ov.communes["financial_rate"], lang))]
+    if funding is not None:
+        facts += capital_facts(funding, ov.period, lang)
+    for own in ov.own.itertuples():
+        facts.append(fill("headline.own", lang, own=words["own"], name=own.unit_name, plan=amount(own.plan_vnd, lang),
+                          disbursed=amount(own.disbursed_vnd, lang), rate=percent(own.financial_rate, lang)))
+    if len(ov.lagging_lines):
+        facts.append(fill("headline.lagging_lines", lang, items=_items(
+            [short_line_name(c, catalog, lang) for c in ov.lagging_lines["code"]], ov.lagging_lines["financial_rate"],
+            lang)))
+    if len(ov.lagging_units):
+        facts.append(fill("headline.lagging_units", lang, items=_items(
+            ov.lagging_units["unit_name"].map(short_name), ov.lagging_units["financial_rate"], lang)))
+    report = fill("section.report", lang, programme=programme_name(catalog, lang))
+    return templates().get_template("headline.html.j2").render(
+        title=fill("headline.title", lang, report=report, place=words["name"]) if words["name"] else report,
+        meta=fill("headline.meta", lang, label=period, date=_date(when)),
+        heading=label("section.headline", lang), anchor="headline",
+        state=_state(ov.whole["financial_rate"], ov.time_share, lang, **values),
+        kpis=_kpis(ov.whole, ov.remaining_vnd, lang), facts=facts)
+
+
+def unit_headline_html(uo: UnitOverview, place: dict | None, catalog: Catalog, lang: str = "vi",
+                       when: datetime | None = None, mine: pd.DataFrame | None = None) -> str:
+    """The headline block of a unit's scorecard: the unit against the whole place, its rank among
+    the communes (the district's own budget is not ranked), its most lagging lines."""
+    from .page import templates
+
+    words = place_words(place, lang)
+    period = period_label(uo.period, lang)
+    state = fill("headline.unit_state", lang, label=period, unit=uo.unit_name,
+                 rate=percent(uo.mine["financial_rate"], lang), whole=words["whole"],
+                 whole_rate=percent(uo.whole["financial_rate"], lang), remaining=amount(uo.remaining_vnd, lang))
+    facts = [fill("headline.unit_rank", lang, rank=uo.rank, of=uo.ranked) if uo.rank is not None
+             else fill("headline.unit_not_ranked", lang, own=words["own"])]
+    if mine is not None:
+        facts += capital_facts(mine, uo.period, lang)
+    if len(uo.lagging_lines):
+        facts.append(fill("headline.unit_lagging", lang, whole=words["whole"], items=_items(
+            [short_line_name(c, catalog, lang) for c in uo.lagging_lines["code"]],
+            uo.lagging_lines["financial_rate"], lang)))
+    else:
+        facts.append(fill("headline.unit_none_lagging", lang, whole=words["whole"]))
+    return templates().get_template("headline.html.j2").render(
+        title=f"{label('section.scorecard', lang)}: {uo.unit_name}",
+        meta=fill("headline.unit_meta", lang, place=words["name"], label=period, date=_date(when)),
+        heading=label("section.unit_headline", lang), anchor="headline", state=state,
+        kpis=_kpis(uo.mine, uo.remaining_vnd, lang), facts=facts)
+
+
+def provenance_text(parameters: dict, data_name: str = "", lang: str = "vi", when: datetime | None = None) -> str:
+    """A footer line: package version, local time, the parameters in words and the data folder's
+    name (never a path of the machine that rendered it)."""
+    from .. import __version__
+
+    when = when or local_now()
+    shown = []
+    for key, value in parameters.items():
+        if key == "data_dir" or value in ("", None):
+            continue
+        if key == "period":
+            value = period_label(value, lang)
+        elif key == "lang":
+            value = label(f"lang.{value}", lang)
+        shown.append(fill(f"param.{key}", lang, value=value))
+    return fill("provenance.line", lang, version=__version__, time=when.strftime("%d/%m/%Y %H:%M"),
+                parameters="; ".join(shown), data=data_name or "data")
+
+
+# --- budget years and levels of place (spec §5) -------------------------------------------------------
+def capital_facts(funding: pd.DataFrame, period, lang: str = "vi") -> list[str]:
+    """A headline fact with the rates of the year's own and carried-over capital, where the
     reports split them (spec §5); none otherwise."""
     if not an.has_carried(funding):
         return []
     kinds = an.by_capital_kind(funding).set_index("capital_kind")
-    return ["- " + fill("headline.capital_rates", lang, year=parse_period(period).year,
+    return [fill("headline.capital_rates", lang, year=parse_period(period).year,
                         own_rate=percent(kinds.at["own", "financial_rate"] if "own" in kinds.index else float("nan"), lang),
                         carried_rate=percent(kinds.at["carried", "financial_rate"], lang),
                         carried_plan=amount(kinds.at["carried", "plan_vnd"], lang))]
@@ -136,57 +226,25 @@ def across_change_note(reorganisation: pd.DataFrame, lang: str = "vi") -> str:
     return text
 
 
-def unit_headline_markdown(funding: pd.DataFrame, unit_code: str, period, units: Units | None = None,
-                           lang: str = "vi") -> str:
-    """The title and headline figures of a unit's scorecard: its totals, the district's rate, its
-    rank among the communes."""
-    mine = funding[funding["unit_code"] == unit_code]
-    me, whole = total(mine), total(funding)
-    ranked = ranking(funding, units)
-    row = ranked[ranked["unit_code"] == unit_code]
-    rank = str(int(row["rank"].iloc[0])) if len(row) else "–"
-    name = mine["unit_name"].iloc[0] if len(mine) else unit_code
-    lines = [
-        f"# {label('section.scorecard', lang)}: {name}", "",
-        f"**{fill('text.year_to_date', lang, label=period_label(period, lang))}**.", "",
-        f"## {label('section.unit_headline', lang)}", "",
-        "- " + fill("headline.unit_money", lang, plan=amount(me["plan_vnd"], lang),
-                    disbursed=amount(me["disbursed_vnd"], lang)),
-        "- " + fill("headline.unit_rate", lang, rate=percent(me["financial_rate"], lang),
-                    district_rate=percent(whole["financial_rate"], lang), place_kind=place_kind(funding, units, lang)),
-        *capital_rates_lines(mine, period, lang),
-        "- " + fill("headline.unit_rank", lang, rank=rank, of=len(ranked)),
-    ]
-    return "\n".join(lines)
-
-
-def change_caption(period, previous, lang: str = "vi") -> str:
-    """What the in-period change table shows (or that the period is the first of its year)."""
-    if previous is None:
-        return label("text.no_previous", lang)
-    return fill("text.change_caption", lang, label=period_label(period, lang),
-                previous=period_label(previous, lang))
-
-
-def local_now() -> datetime:
-    """Now, in Vietnam's time zone."""
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo(TIMEZONE))
-
-
-def provenance_markdown(parameters: dict, data_name: str = "", lang: str = "vi", when: datetime | None = None) -> str:
-    """A footer line: package version, local time, the parameters and the data folder's name (never
-    a path of the machine that rendered it). The input files go in a table beside it."""
-    from .. import __version__
-
-    when = when or local_now()
-    shown = "; ".join(f"{key}: {value}" for key, value in parameters.items() if key != "data_dir" and value != "")
-    return fill("provenance.line", lang, version=__version__, time=when.strftime("%d/%m/%Y %H:%M"),
-                parameters=shown, data=data_name or "data")
-
-
 # --- a phase summary (spec §1) -------------------------------------------------------------------------
+def with_place(title: str, place: str) -> str:
+    """"Báo cáo … – Tỉnh Thái Nguyên": a title naming its place, where there is one."""
+    return f"{title} – {place}" if place else title
+
+
+def _title_and_totals(title: str, place: str, subtitle: str, whole, lang: str,
+                      plan_key: str = "headline.plan") -> list[str]:
+    """The title, its subtitle and the three headline totals (plan, disbursed, rate)."""
+    return [
+        f"# {with_place(title, place)}", "",
+        f"**{subtitle}**.", "",
+        f"## {label('section.headline', lang)}", "",
+        "- " + fill(plan_key, lang, plan=amount(whole["plan_vnd"], lang)),
+        "- " + fill("headline.disbursed", lang, disbursed=amount(whole["disbursed_vnd"], lang)),
+        "- " + fill("headline.rate", lang, rate=percent(whole["financial_rate"], lang)),
+    ]
+
+
 def phase_headline_markdown(years: pd.DataFrame, phase, lang: str = "vi", catalog: Catalog | None = None,
                             place: str = "") -> str:
     """The title and headline figures of a phase summary; ``years`` is
@@ -200,10 +258,9 @@ def phase_headline_markdown(years: pd.DataFrame, phase, lang: str = "vi", catalo
 
 
 def phase_year_table(years: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    """:func:`analysis.phase_by_year` with its periods named ("năm 2024 (giải ngân đến 31/01/2025)")
-    and its last row named as the whole phase."""
-    table = years.copy()
-    table["period"] = [period_label(p, lang) if p else "" for p in table["period"]]
+    """:func:`analysis.phase_by_year` with its last row named as the whole phase (its periods are
+    shown by their labels, "năm 2024 (giải ngân đến 31/01/2025)", as every table shows periods)."""
+    table = years.copy()  # the periods stay codes: the tables show a "period" column by its label
     table["year"] = table["year"].replace({"total": label("phase.total", lang)})
     return table
 

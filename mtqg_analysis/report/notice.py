@@ -6,7 +6,12 @@ Line by line in catalog order, grouped under project (and sub-project) headings,
 the style of the notice: plan, planned and done quantities, disbursed, and both rates, each named
 (physical "khối lượng" vs financial "kế hoạch vốn"), with the communes the notice would name.
 The wording lives in ``data/narrative_vi.txt`` and ``data/narrative_en.txt``; this module only
-decides which template a line gets and fills it in.
+decides which template a line gets and fills it in. Lists of communes are in Vietnamese
+alphabetical order (a ranked list, "the highest rates", keeps its rank order); a clause has a
+form for one commune and for all of them where its templates give one (``clause_any_one``,
+``clause_any_all``); changes are said in words ("tăng", "giảm", "chưa giải ngân thêm"), never
+with a sign; a line with a plan and nothing disbursed gets its sentence, with what the communes
+noted beside it.
 """
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ from ..domain.labels import check_lang
 from ..domain.periods import Period, label, parse_period
 from ..domain.units import Units, short_name
 from ..errors import ParameterError
-from .headline import place_kind
+from .headline import place_words
 
 
 # --- templates -------------------------------------------------------------------------------------
@@ -113,12 +118,26 @@ def _fill(template: str, values: dict) -> str:
         raise KeyError(f"narrative template placeholder {exc} unknown in: {template!r}") from None
 
 
+def _clause(code: str, kind: str, name: str, members: list[str], assigned: int, w: _Wording, join: str) -> str:
+    """One clause, in its form for one commune or for all communes with a plan where the
+    templates give one."""
+    form = ""
+    if len(members) == 1:
+        form = "_one"
+    elif assigned > 1 and len(members) == assigned:
+        form = "_all"
+    template = w.get(code, kind, f"clause_{name}{form}", "") if form else ""
+    template = template or w.get(code, kind, f"clause_{name}")
+    return _fill(template, {"units": join.join(members), "count": len(members)})
+
+
 def _clauses(code: str, kind: str, lists: dict[str, list[str]], w: _Wording, join: str) -> str:
     parts = []
+    assigned = len(lists.get("assigned", []))
     for name in w.get(code, kind, "clauses", "").split():
         members = lists.get(name, [])
         if members:
-            parts.append(_fill(w.get(code, kind, f"clause_{name}"), {"units": join.join(members)}))
+            parts.append(_clause(code, kind, name, members, assigned, w, join))
     if not parts:
         return ""
     return _fill(w.get(code, kind, "units", " ({clauses})"), {"clauses": w.get(code, kind, "join", "; ").join(parts)})
@@ -139,14 +158,14 @@ def _unit_lists(rows: pd.DataFrame, frame: pd.DataFrame, units) -> dict[str, lis
     table = an.line_units(rows.assign(line_code="_"), units=units)
 
     def names(mask):
-        return _short_names(list(table.loc[mask, "unit_code"]), frame, units)
+        return an.sorted_names(_short_names(list(table.loc[mask, "unit_code"]), frame, units))
 
     ranked = table[table["disbursed_any"]].sort_values(
         ["financial_rate", "disbursed_vnd", "unit_code"], ascending=[False, False, True], kind="stable")
     return {
         "any": names(table["disbursed_any"]), "full": names(table["disbursed_full"]),
         "none": names(table["disbursed_none"]), "rest": ["…"] if table["disbursed_none"].any() else [],
-        "done": names(table["outputs_done"]),
+        "done": names(table["outputs_done"]), "assigned": names(table["has_plan"]),
         "top": _short_names(list(ranked["unit_code"].head(2)), frame, units),
     }
 
@@ -164,8 +183,35 @@ def _change_text(code: str, rows: pd.DataFrame, previous_rows: pd.DataFrame | No
     done_text = ""
     if pd.notna(done) and done > 0:
         done_text = _fill(w.t["change"]["done_change"], {**values, "done_qty_change": fmt.quantity(done, lang)})
+    if disbursed == 0:
+        return _fill(w.t["change"]["line_none"], {**values, "done_change": done_text})
     return _fill(w.t["change"]["line"], {**values, "disbursed_change": fmt.amount(disbursed, lang),
                                           "done_change": done_text})
+
+
+def _plan_change_text(plan_change: int, w: _Wording) -> str:
+    """A plan adjustment in words: "kế hoạch vốn tăng 1.283,685 triệu đồng" / "giảm 119,4 triệu đồng"."""
+    if not plan_change:
+        return ""
+    key = "plan_up" if plan_change > 0 else "plan_down"
+    return _fill(w.t["change"][key], {"plan_change": fmt.amount(abs(plan_change), w.lang)})
+
+
+def _notes_text(code: str, kind: str, rows: pd.DataFrame, units, frame: pd.DataFrame, w: _Wording) -> str:
+    """What the communes noted beside a line (``notes`` of the line's kind): each note once, with
+    the communes that wrote it."""
+    template = w.get(code, kind, "notes", "")
+    if not template:
+        return ""
+    notes = an.unit_notes(rows.assign(unit_name=rows["unit_code"]))
+    if notes.empty:
+        return ""
+    items = []
+    for note, group in notes.groupby("note", sort=False):
+        names = an.sorted_names(set(_short_names(list(group["unit_name"]), frame, units)))
+        items.append(_fill(w.get(code, kind, "note_item"), {"note": note.rstrip(". "),
+                                                              "units": w.doc("list_join").join(names)}))
+    return _fill(template, {"notes": w.get(code, kind, "note_join", "; ").join(items)})
 
 
 def _line_sentences(code: str, rows: pd.DataFrame, frame: pd.DataFrame, units, period: Period,
@@ -192,10 +238,15 @@ def _line_sentences(code: str, rows: pd.DataFrame, frame: pd.DataFrame, units, p
             "capital": w.doc(f"capital_{capital or ''}") if capital is not None else "",
         })
         values["units"] = _clauses(code, kind, _unit_lists(part, frame, units), w, join)
-        unfinished = (pd.notna(agg["plan_qty"]) and agg["done_qty"] < agg["plan_qty"]) \
-            or agg["disbursed_vnd"] < agg["plan_vnd"]
+        # "the other projects/works continue": only when some of them remain (by count where
+        # the line counts its outputs, else by money)
+        if pd.notna(agg["plan_qty"]) and agg["plan_qty"] > 0:
+            unfinished = pd.isna(agg["done_qty"]) or agg["done_qty"] < agg["plan_qty"]
+        else:
+            unfinished = agg["disbursed_vnd"] < agg["plan_vnd"]
         values["remaining"] = w.get(code, kind, "remaining", "") if unfinished else ""
         values["qty_clause"] = _fill(w.get(code, kind, "qty_clause", ""), values) if pd.notna(agg["plan_qty"]) else ""
+        values["notes"] = _notes_text(code, kind, part, units, frame, w)
         text = _fill(w.get(code, kind, "text"), values)
         if previous is not None:
             prev_part = None
@@ -255,28 +306,32 @@ def _overall(frame, period, previous_frame, previous_period, units, w: _Wording)
     top = an.top_units(frame, units, n=2)
     lists = {"top": _short_names(top, frame, units),
              "none": _short_names(an.units_nothing_disbursed(frame, units), frame, units)}
+    lists["none"] = an.sorted_names(lists["none"])
+    own = an.own_budget(frame, units) if units is not None else frame.iloc[0:0]
+    place = an.place_of(frame, units)
+    own_words = place_words(place, lang)["own"]
     values = {
         "plan": fmt.amount(tot["plan_vnd"], lang), "disbursed": fmt.amount(tot["disbursed_vnd"], lang),
         "financial_rate": fmt.percent(tot["financial_rate"], lang),
         "unit_count": len(an.commune_codes(frame["unit_code"].unique(), units)),
+        "own": _fill(ov["own"], {"own": own_words[:1].lower() + own_words[1:]}) if len(own) else "",
     }
-    parts = [_fill(ov[f"clause_{name}"], {"units": join.join(lists[name])})
-             for name in ov["clauses"].split() if lists.get(name)]
+    communes = len(an.commune_codes(frame["unit_code"].unique(), units))
+    parts = []
+    for name in ov["clauses"].split():
+        if lists.get(name):
+            parts.append(_clause("", "overall", name, lists[name], communes if name == "none" else 0, w, join))
     values["units"] = _fill(ov["units"], {"clauses": ov["join"].join(parts)}) if parts else ""
     text = _fill(ov["text"], values)
     if previous_period is not None:
         change = an.district_change(frame, previous_frame)
-        plan_change = change["plan_vnd_change"]
-        plan_text = ""
-        if plan_change:
-            plan_text = _fill(w.t["change"]["plan_change"], {
-                "plan_change_sign": "+" if plan_change > 0 else "-",
-                "plan_change": fmt.amount(abs(plan_change), lang)})
-        text += _fill(ov["change"], {"previous_label": label(previous_period, lang),
-                                     "disbursed_change": fmt.amount(change["disbursed_vnd_change"], lang),
-                                     "plan_change": plan_text})
+        disbursed_change = change["disbursed_vnd_change"]
+        key = "change" if disbursed_change > 0 else ("change_none" if disbursed_change == 0 else "change_down")
+        text += _fill(ov[key], {"previous_label": label(previous_period, lang),
+                                "disbursed_change": fmt.amount(abs(disbursed_change), lang),
+                                "plan_change": _plan_change_text(change["plan_vnd_change"], w)})
     text += _carried_sentence(frame, period, w)
-    heading = _fill(ov["heading"], {"place_kind": place_kind(frame, units, lang)})
+    heading = _fill(ov["heading"], {"whole": place_words(place, lang)["whole"]})
     return [heading, "", text, "", ov["rates_note"], ""]
 
 

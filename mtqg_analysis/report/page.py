@@ -79,19 +79,21 @@ def with_anchors(body: str) -> tuple[str, list[dict]]:
 
 def page(body: str, title: str, lang: str = "vi", template: str = "page.html.j2", **context) -> str:
     """A complete HTML page around ``body`` (trusted HTML: nbconvert's output, whose data text is
-    already escaped) with the package's CSS and a table of contents."""
+    already escaped) with the package's CSS and a table of contents. ``nav``: links shown above
+    and below the page (``href``, ``text``, ``rel``), e.g. to the index and the other periods."""
     body, toc = with_anchors(body)
+    context.setdefault("nav", [])
     return templates().get_template(template).render(
         lang=lang, title=title, css=Markup(read_text("templates/report.css")), body=Markup(body), toc=toc,
-        toc_title=label("text.toc_title", lang), **context)
+        toc_title=label("text.toc_title", lang), nav_label=label("nav.label", lang), **context)
 
 
-def notebook_to_html(nb, title: str, lang: str = "vi") -> str:
-    """HTML of an executed notebook: outputs only, self-contained."""
+def notebook_to_html(nb, title: str, lang: str = "vi", **context) -> str:
+    """HTML of an executed notebook: outputs only, self-contained (``context``: see :func:`page`)."""
     import copy
 
     body, _resources = exporter().from_notebook_node(copy.deepcopy(nb))
-    return page(body, title, lang)
+    return page(body, title, lang, **context)
 
 
 EXTERNAL = re.compile(

@@ -101,7 +101,8 @@ def _build(period: Period, data_dir: Path) -> BuildResult:
                 extra.append({"severity": "info", "check": "previous_period_unreadable", "unit_code": "",
                               "line_code": "", "source_file": "", "source_sheet": "", "source_row": None,
                               "message": f"{previous_period} could not be read, so year-to-date values were not "
-                                         f"compared with it ({len(problem.errors)} error(s))"})
+                                         f"compared with it ({len(problem.errors)} error(s))",
+                              "details": {"previous_period": str(previous_period), "errors": len(problem.errors)}})
             continue
         earlier.append(table)
         if p == previous_period:  # compared unit by unit: old units under their successors

@@ -187,5 +187,6 @@ def conversion_findings(table: RawTable, unit_code: str, shown: int = 12) -> lis
         more = f" and {len(cells) - shown} more" if len(cells) > shown else ""
         findings.append({"severity": "info", "check": check, "unit_code": unit_code, "line_code": "",
                          "source_file": table.file, "source_sheet": table.sheet, "source_row": cells[0]["row"],
-                         "message": f"{what} in {len(cells)} cell(s): {listed}{more}"})
+                         "message": f"{what} in {len(cells)} cell(s): {listed}{more}",
+                         "details": {"variant": kind, "cells": len(cells), "listed": listed + more}})
     return findings

@@ -39,6 +39,8 @@ def subtotal_mismatches(checks: pd.DataFrame) -> pd.DataFrame:
                     "message": f"{subject}: {what} {amount(stated)} triệu đồng stated, "
                                f"{amount(summed)} triệu đồng is the sum of its {int(c.n_rows)} part(s)"
                                + (f" (column {c.column})" if c.column else ""),
+                    "details": {"variant": c.kind, "what": what, "line": c.line_code, "stated_vnd": int(stated),
+                                "summed_vnd": int(summed), "parts": int(c.n_rows), "column": c.column or ""},
                 })
     return _frame(records)
 
@@ -56,26 +58,30 @@ def stated_rate_mismatches(rates: pd.DataFrame) -> pd.DataFrame:
                 "source_row": r.source_row,
                 "message": f"stated rate {percent(float(r.stated_rate_pct) / 100)} but disbursed/plan is {percent(computed / 100)} "
                            f"(column {r.column})",
+                "details": {"stated_rate": float(r.stated_rate_pct) / 100, "computed_rate": computed / 100,
+                            "column": r.column},
             })
     return _frame(records)
 
 
-def _row_findings(tidy: pd.DataFrame, mask: pd.Series, check: str, message) -> pd.DataFrame:
+def _row_findings(tidy: pd.DataFrame, mask: pd.Series, check: str, message, details) -> pd.DataFrame:
     rows = tidy[mask.to_numpy()]
     return _frame([{
         "severity": "warning", "check": check, "unit_code": r.unit_code, "line_code": r.line_code,
         "source_file": r.source_file, "source_sheet": r.source_sheet, "source_row": r.source_row,
-        "message": message(r),
+        "message": message(r), "details": details(r),
     } for r in rows.itertuples()])
 
 
 def above_plan(tidy: pd.DataFrame) -> pd.DataFrame:
     money = _row_findings(
         tidy, tidy["disbursed_vnd"] > tidy["plan_vnd"], "disbursed_above_plan",
-        lambda r: f"disbursed {amount(r.disbursed_vnd)} triệu đồng is above the plan of {amount(r.plan_vnd)}")
+        lambda r: f"disbursed {amount(r.disbursed_vnd)} triệu đồng is above the plan of {amount(r.plan_vnd)}",
+        lambda r: {"disbursed_vnd": int(r.disbursed_vnd), "plan_vnd": int(r.plan_vnd)})
     qty = _row_findings(
         tidy, (tidy["done_qty"] > tidy["plan_qty"]).fillna(False), "done_above_plan",
-        lambda r: f"done quantity {quantity(r.done_qty)} is above the planned {quantity(r.plan_qty)} {r.measure_unit}")
+        lambda r: f"done quantity {quantity(r.done_qty)} is above the planned {quantity(r.plan_qty)} {r.measure_unit}",
+        lambda r: {"done_qty": float(r.done_qty), "plan_qty": float(r.plan_qty), "measure_unit": r.measure_unit})
     return pd.concat([money, qty], ignore_index=True)
 
 
@@ -92,17 +98,23 @@ def cumulative_decreases(tidy: pd.DataFrame, previous: pd.DataFrame | None, prev
     both = now.merge(before, on=keys, how="left")
     records = []
     for r in both.itertuples():
-        falls = []
+        falls, variant = [], []
+        details = {"previous_period": str(previous_period)}
         if not np.isnan(r.disbursed_before) and r.disbursed_vnd < r.disbursed_before:
             falls.append(f"disbursed {amount(r.disbursed_vnd)} < {amount(int(r.disbursed_before))} triệu đồng")
+            variant.append("disbursed")
+            details.update(disbursed_vnd=int(r.disbursed_vnd), disbursed_before_vnd=int(r.disbursed_before))
         if not np.isnan(r.done_before) and not np.isnan(r.done_qty) and r.done_qty < r.done_before:
             falls.append(f"done quantity {quantity(r.done_qty)} < {quantity(r.done_before)}")
+            variant.append("done")
+            details.update(done_qty=float(r.done_qty), done_before_qty=float(r.done_before))
         if falls:
             records.append({
                 "severity": "warning", "check": "cumulative_decrease", "unit_code": r.unit_code,
                 "line_code": r.line_code, "source_file": r.source_file, "source_sheet": r.source_sheet,
                 "source_row": r.source_row,
                 "message": f"year-to-date value falls from {previous_period}: " + "; ".join(falls),
+                "details": {**details, "variant": "_".join(variant)},
             })
     # A line reported before and missing now is also a fall to zero.
     gone = before.merge(now[keys], on=keys, how="left", indicator=True)
@@ -113,6 +125,8 @@ def cumulative_decreases(tidy: pd.DataFrame, previous: pd.DataFrame | None, prev
                 "line_code": r.line_code, "source_file": "", "source_sheet": "", "source_row": None,
                 "message": f"line reported in {previous_period} with {amount(int(r.disbursed_before))} triệu đồng "
                            "disbursed is missing now",
+                "details": {"variant": "gone", "previous_period": str(previous_period),
+                            "disbursed_before_vnd": int(r.disbursed_before)},
             })
     return _frame(records)
 
@@ -135,7 +149,7 @@ def missing_units(tidy: pd.DataFrame, expected: pd.DataFrame) -> pd.DataFrame:
     return _frame([{
         "severity": "warning", "check": "unit_missing", "unit_code": code, "line_code": "",
         "source_file": "", "source_sheet": "", "source_row": None,
-        "message": f"{name} reported nothing for this period",
+        "message": f"{name} reported nothing for this period", "details": {"unit": name},
     } for code, name in zip(expected["code"], expected["name"]) if code not in reported])
 
 
@@ -148,7 +162,7 @@ def units_not_in_force(reports: pd.DataFrame, units: Units, period: Period) -> p
         unit = units.history.loc[r.unit_row]
         span = f"{unit['valid_from'] or '…'} – {unit['valid_to'] or '…'}"
         went = [c for c in unit["successor_code"].split("|") if c.strip()]
-        after = ""
+        after, names = "", []
         if went:
             later = units.at(period)
             names = [f"{later.name(c)} ({c})" if later.knows(c) else c for c in went]
@@ -158,6 +172,9 @@ def units_not_in_force(reports: pd.DataFrame, units: Units, period: Period) -> p
             "source_file": r.source_file, "source_sheet": r.source_sheet, "source_row": r.source_row,
             "message": f"{unit['name']} ({r.unit_code}) was in force {span}, not at the end of {period} "
                        f"({period.end_date:%d/%m/%Y}){after}; its rows are kept under its own code",
+            "details": {"variant": "went" if went else "ended", "unit": unit["name"], "code": r.unit_code,
+                        "valid_from": unit["valid_from"] or "…", "valid_to": unit["valid_to"] or "…",
+                        "end_period": str(period), "successors": ", ".join(names) if went else ""},
         })
     return _frame(records)
 
