@@ -95,8 +95,9 @@ def mtqg_command() -> list[str]:
 def mtqg_process(*args, cwd: Path | None = None, env: dict | None = None, prelude: str = "",
                  timeout: float = 600) -> subprocess.CompletedProcess:
     """``mtqg ARGS`` in a child process; ``prelude`` is Python run in that child first."""
-    environment = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1", **(env or {})}
-    environment.pop("MTQG_DATA_DIR", None)
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"}
+    environment.pop("MTQG_DATA_DIR", None)  # unless ``env`` sets it
+    environment.update(env or {})
     if prelude:
         code = f"import sys\n{prelude}\nfrom mtqg_analysis.cli import main\nsys.exit(main(sys.argv[1:]))"
         command = [sys.executable, "-c", code]
