@@ -49,8 +49,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _folders(args) -> None:
     """Resolve the default folders, and say clearly where the data was looked for when it is not there."""
+    from .render.params import validate_period
     from .store import resolve_data_dir
 
+    periods = getattr(args, "period", None)
+    for period in [periods] if isinstance(periods, str) else periods or []:
+        validate_period(period)  # a wrong period is the first thing to say
     given = args.data_dir is not None
     args.data_dir = resolve_data_dir(args.data_dir).absolute()
     if args.reports_dir is None:

@@ -21,7 +21,7 @@ from ..domain.units import Units
 from ..errors import InputError, InputErrors, ParameterError
 from ..extract import raw_periods
 from . import manifest as manifests
-from .build import FUNDING_PARQUET, QUALITY_CSV, build_period, is_stale
+from .build import CSV_ENCODING, FUNDING_PARQUET, QUALITY_CSV, build_period, is_stale
 from .paths import processed_dir, raw_dir, resolve_data_dir, units_for
 
 REBUILD = ("auto", "never", "always")
@@ -64,7 +64,7 @@ def load_period(period, data_dir=None, *, rebuild: str = "auto") -> pd.DataFrame
 def load_quality(period, data_dir=None, *, rebuild: str = "auto") -> pd.DataFrame:
     """The period's data-quality findings (spec §4.2), built first as ``rebuild`` says."""
     out_dir = ensure_built(period, data_dir, rebuild)
-    frame = pd.read_csv(out_dir / QUALITY_CSV, dtype=str, keep_default_na=False)
+    frame = pd.read_csv(out_dir / QUALITY_CSV, dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
     return as_quality(frame.reindex(columns=QUALITY_COLUMNS, fill_value=""))
 
 
