@@ -16,7 +16,7 @@ wards and towns (a district's or province's own budget has its own line, never a
 communes); a rate whose denominator is zero or missing is NaN and is left out of rankings.
 """
 from .levels import (by_budget_source, by_capital_type, by_level, by_line_unit, by_unit, by_unit_level,
-                     pivot_rates, with_effective_capital, with_group)
+                     pivot_rates, with_effective_capital, with_group, with_line_names)
 from .measures import MEASURES, add_rates, ratio, summarise, total
 from .over_time import (change_against_previous, district_change, in_period_change, line_change, plan_adjustments,
                         stack_periods, trajectory)
@@ -31,5 +31,6 @@ __all__ = [
     "full_and_none", "in_period_change", "lagging", "line_change", "line_units", "period_of", "pivot_rates", "plan_adjustments",
     "ranking", "ratio", "stack_periods", "summarise", "top_units", "total", "trajectory", "unit_notes",
     "unit_rows", "unit_vs_district", "units_disbursed_any", "units_disbursed_full", "units_disbursed_none",
-    "units_nothing_disbursed", "units_outputs_done", "with_effective_capital", "with_group", "worst_units",
+    "units_nothing_disbursed", "units_outputs_done", "with_effective_capital", "with_group", "with_line_names",
+    "worst_units",
 ]

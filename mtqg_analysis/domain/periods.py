@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Union
 
 from ..errors import ParameterError
 from .labels import check_lang, fill
@@ -23,6 +24,8 @@ ACCEPTED = "YYYY-MM (01-12), YYYY-H1, YYYY-9M, YYYY-Q1..Q4, YYYY-FY or YYYY"
 
 @dataclass(frozen=True, order=True)
 class Period:
+    """A reporting period: the months of ``year`` from January through ``month``, as ``YYYY-MM``."""
+
     year: int
     month: int
 
@@ -35,7 +38,12 @@ class Period:
         return self.month / 12
 
 
-def parse_period(value) -> Period:
+#: What every function taking a period accepts: a :class:`Period`, or its text (``"2024-06"``) or an
+#: alias (``"2024-H1"``).
+PeriodLike = Union[str, Period]
+
+
+def parse_period(value: PeriodLike) -> Period:
     """Parse a period or an alias; raise :class:`ParameterError` naming the accepted forms."""
     if isinstance(value, Period):
         return value

@@ -8,13 +8,16 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Union
 
-from ..domain.periods import parse_period
+from ..domain.periods import PeriodLike, parse_period
 from ..domain.units import Units, load_units
 
 log = logging.getLogger(__name__)
 
 UNITS_CSV = "units.csv"
+#: A data folder as the loaders take it: a path (text or Path), or None for :func:`default_data_dir`.
+DataDir = Union[str, "os.PathLike[str]", None]
 
 
 def default_data_dir() -> Path:
@@ -30,24 +33,24 @@ def default_data_dir() -> Path:
     return Path("data")
 
 
-def resolve_data_dir(data_dir=None) -> Path:
+def resolve_data_dir(data_dir: DataDir = None) -> Path:
     """``data_dir`` as a Path, or the default data folder when it is None or empty."""
     return Path(data_dir) if data_dir not in (None, "") else default_data_dir()
 
 
-def raw_dir(data_dir=None) -> Path:
+def raw_dir(data_dir: DataDir = None) -> Path:
     return resolve_data_dir(data_dir) / "raw"
 
 
-def processed_dir(period, data_dir=None) -> Path:
+def processed_dir(period: PeriodLike, data_dir: DataDir = None) -> Path:
     return resolve_data_dir(data_dir) / "processed" / str(parse_period(period))
 
 
-def units_csv(data_dir=None) -> Path:
+def units_csv(data_dir: DataDir = None) -> Path:
     return raw_dir(data_dir) / UNITS_CSV
 
 
-def units_for(data_dir=None) -> Units:
+def units_for(data_dir: DataDir = None) -> Units:
     """The units of a data folder: its ``raw/units.csv``, else the packaged Bạch Thông list."""
     path = units_csv(data_dir)
     if path.exists():
