@@ -123,6 +123,7 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 WORKER_GROUPS = {
     "sample": ("tests/test_notebooks.py", "tests/test_report_safety.py", "tests/test_browser.py"),
     "crash": ("tests/test_crash_report.py", "tests/test_crash.py"),
+    "jupyter": ("tests/test_jupyter.py",),  # one copy of the project, its notebooks run one after another
 }
 
 

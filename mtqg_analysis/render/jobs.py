@@ -34,6 +34,14 @@ def notebooks_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[2] / "notebooks"
 
 
+def title(period: str, lang: str, unit_name: str | None = None) -> str:
+    """The page title of a period's report, or of a unit's scorecard when ``unit_name`` is given."""
+    when = label(parse_period(period), lang)
+    if unit_name is None:
+        return fill("title.report", lang, label=when)
+    return fill("title.scorecard", lang, unit=unit_name, label=when)
+
+
 @dataclass
 class Job:
     period: str
@@ -106,7 +114,7 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
         common = {"period": period, "data_dir": str(data_dir), "lang": lang}
         base = {"inputs": year.input_hashes(), "package": package}
         jobs.append(Job(period, REPORT, str(notebooks / f"{NOTEBOOKS['report']}.ipynb"), str(out_dir), dict(common),
-                        fill("title.report", lang, label=label(parse_period(period), lang)), lang,
+                        title(period, lang), lang,
                         dict(base, notebook=notebook_hash["report"], parameters=common)))
         if wanted is None:
             continue
@@ -120,6 +128,6 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
                 continue
             params = dict(common, unit_code=code)
             jobs.append(Job(period, code, str(notebooks / f"{NOTEBOOKS['scorecard']}.ipynb"), str(out_dir), params,
-                            fill("title.scorecard", lang, unit=units.name(code), label=label(period, lang)), lang,
+                            title(period, lang, units.name(code)), lang,
                             dict(base, notebook=notebook_hash["scorecard"], parameters=params)))
     return Plan(jobs, errors)
