@@ -73,3 +73,38 @@ def test_no_posix_only_call_in_the_package():
 def test_no_posix_only_call_in_the_notebooks():
     for path in sorted((REPO / "notebooks").glob("*.py")):
         assert posix_only_uses(path.read_text(encoding="utf-8")) == [], path.name
+
+
+def test_an_output_open_in_another_program_is_named_and_the_old_outputs_stay(data_dir, make_workbook, mtqg,
+                                                                              monkeypatch):
+    """Windows refuses to replace a file another program holds open (Excel keeps funding.csv it
+    shows): the run says which file and what to do, and the period is rebuilt by the next run."""
+    import os
+
+    from conftest import tree_bytes
+    from mtqg_analysis.store import atomic, is_stale
+    from workbook_builder import PERIOD, Sheet
+
+    housing = ("1", "Nội dung số 02: Hỗ trợ nhà ở", "nhà", 7, "12", 3, "10", None, None)
+    make_workbook("a.xlsx", Sheet(rows=[housing]))
+    assert mtqg("clean", "--period", PERIOD, "--data-dir", data_dir).code == 0
+    out = data_dir / "processed" / PERIOD
+    before = tree_bytes(out)
+    make_workbook("a.xlsx", Sheet(rows=[housing[:5] + ("11",) + housing[6:]]))
+
+    real_replace = os.replace
+
+    def replace(src, dst):
+        if str(dst).endswith("funding.csv"):
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    run = mtqg("clean", "--period", PERIOD, "--data-dir", data_dir)
+    assert run.code == 2 and "Traceback" not in run.stderr
+    assert f"cannot replace {out / 'funding.csv'}" in run.stderr and "close it and run again" in run.stderr
+    after = tree_bytes(out)
+    for name in ("funding.parquet", "funding.csv", "manifest.json"):
+        assert after[name] == before[name], name
+    assert not [name for name in after if name.endswith(".tmp")]
+    assert is_stale(PERIOD, data_dir)  # the next run rebuilds the period

@@ -108,10 +108,13 @@ def write_outputs(out_dir: Path, tidy: pd.DataFrame, findings: pd.DataFrame, man
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)  # from a run killed mid-write; the caller holds the period's lock
     with contextlib.ExitStack() as stack:
+        # Renamed into place in the reverse order: the manifest last, so that if a file cannot be
+        # replaced (open in Excel on Windows), the manifest still describes the old outputs and the
+        # next run rebuilds them.
+        manifest_file = stack.enter_context(atomic_path(out_dir / manifests.MANIFEST))
         parquet = stack.enter_context(atomic_path(out_dir / FUNDING_PARQUET))
         funding_csv = stack.enter_context(atomic_path(out_dir / FUNDING_CSV))
         quality_csv = stack.enter_context(atomic_path(out_dir / QUALITY_CSV))
-        manifest_file = stack.enter_context(atomic_path(out_dir / manifests.MANIFEST))
         tidy.to_parquet(parquet, index=False)
         # With a BOM (utf-8-sig), Excel on Windows opens the Vietnamese text as UTF-8, not as mojibake.
         spreadsheet_safe_frame(tidy).to_csv(funding_csv, index=False, encoding=CSV_ENCODING)
