@@ -226,10 +226,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(getattr(args, "quiet", False))
+    code = _run(args)
+    # The last line of every run, for the log file of a scheduled one (README "Scheduled runs").
+    log.info("mtqg %s: exit code %d (mtqg-analysis %s; data %s, reports %s)", args.command, code, __version__,
+             args.data_dir or "-", args.reports_dir or "-")
+    return code
+
+
+def _run(args) -> int:
     try:
         _folders(args)
-        log.info("mtqg %s (mtqg-analysis %s): data %s, reports %s", args.command, __version__, args.data_dir,
-                 args.reports_dir)
         return args.func(args) or 0
     except MtqgError as exc:
         print(f"mtqg {args.command}: {exc}", file=sys.stderr)

@@ -117,6 +117,15 @@ def test_a_chart_shows_in_the_kernel_after_the_notebooks_setup_cells(project, ju
     assert "inline" in nb.cells[-1].outputs[0].text
 
 
+def test_only_the_renderer_ever_switches_the_matplotlib_backend():
+    """``matplotlib.use`` / ``switch_backend`` appear in the renderer's kernel reset alone (which puts
+    a notebook's kernel back as it was); never in a notebook or in code a notebook imports."""
+    switch = re.compile(r"matplotlib\.use\(|switch_backend\(|\bmpl\.use\(")
+    found = [str(path.relative_to(REPO)) for folder in ("mtqg_analysis", "notebooks")
+             for path in sorted((REPO / folder).rglob("*.py")) if switch.search(path.read_text(encoding="utf-8"))]
+    assert found == ["mtqg_analysis/render/kernel.py"]
+
+
 # --- plain papermill and the mtqg-html exporter ------------------------------------------------------
 def test_plain_papermill_and_the_mtqg_html_exporter_give_the_page_mtqg_report_writes(project, jupyter_env):
     run([BIN / "papermill", "notebooks/unit_scorecard.ipynb", "out.ipynb", "-p", "period", "2024-06",

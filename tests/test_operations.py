@@ -48,7 +48,7 @@ def test_log_lines_start_with_the_local_time_and_its_offset(data_dir, make_workb
         when = datetime.fromisoformat(TIMESTAMP.match(line)[1])
         assert when.utcoffset() == before.utcoffset()  # the machine's local offset, not UTC
         assert before - timedelta(seconds=1) <= when <= after
-    assert f"mtqg clean (mtqg-analysis {__version__}): data {data_dir}" in lines[0]
+    assert f"mtqg clean: exit code 0 (mtqg-analysis {__version__}; data {data_dir}, reports" in lines[-1]
 
 
 def test_quiet_runs_log_nothing_but_errors(data_dir, make_workbook, mtqg):
@@ -67,7 +67,8 @@ def test_from_a_subfolder_of_the_project_the_data_folder_above_is_found(tmp_path
     run = mtqg_process("clean", "--period", "2024-06", cwd=project / "notebooks")
     assert run.returncode == 0, run.stderr
     assert (project / "data" / "processed" / "2024-06" / "funding.parquet").exists()
-    assert f"data {project / 'data'}, reports {project / 'reports'}" in run.stderr
+    assert f"exit code 0 (mtqg-analysis {__version__}; data {project / 'data'}, reports {project / 'reports'})" \
+        in run.stderr
 
 
 def test_from_another_folder_the_error_says_where_it_looked_and_what_to_do(tmp_path):
@@ -77,7 +78,8 @@ def test_from_another_folder_the_error_says_where_it_looked_and_what_to_do(tmp_p
     assert run.returncode == 2
     assert f"no data/raw/ folder in {elsewhere} or the folders above it" in run.stderr
     assert "--data-dir" in run.stderr and "MTQG_DATA_DIR" in run.stderr
-    assert "Traceback" not in run.stderr
+    assert "Traceback" not in run.stderr and run.stderr.startswith("mtqg clean: the data folder was not found")
+    assert re.search(r"mtqg clean: exit code 2 \(", run.stderr.splitlines()[-1])
 
 
 def test_a_given_data_dir_without_raw_is_named(tmp_path, mtqg):
@@ -93,4 +95,4 @@ def test_mtqg_data_dir_is_used_from_any_folder_and_reports_go_beside_it(tmp_path
     run = mtqg_process("periods", cwd=elsewhere, env={"MTQG_DATA_DIR": str(data)})
     assert run.returncode == 0, run.stderr
     assert "2024-06" in run.stdout and "2024-12" in run.stdout
-    assert f"data {data}, reports {tmp_path / 'srv' / 'reports'}" in run.stderr
+    assert f"data {data}, reports {tmp_path / 'srv' / 'reports'})" in run.stderr
