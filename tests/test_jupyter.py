@@ -99,7 +99,7 @@ def test_a_chart_shows_in_the_kernel_after_the_notebooks_setup_cells(project, ju
     for name in NOTEBOOKS:
         source = nbformat.read(project / "notebooks" / f"{name}.ipynb", as_version=4)
         code = [c for c in source.cells if c.cell_type == "code"]
-        cells += code[:2]  # the parameters cell and the setup cell
+        cells += [nbformat.v4.new_code_cell(c.source) for c in code[:2]]  # the parameters and setup cells
         if name == "unit_scorecard":
             cells.append(nbformat.v4.new_code_cell(
                 "rp.show_figure(rp.ranking_figure(an.ranking(funding, units), lang, highlight=unit_code))"))
