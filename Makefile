@@ -4,14 +4,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PERIOD ?= 2024-06
+# Every dependency at the version CI tested, for every system and Python >= 3.11 (`make constraints`).
+CONSTRAINTS := constraints.txt
+# `make lab LAB_ARGS="--ip=0.0.0.0 --no-browser"` in a container; as root, --allow-root is added.
+LAB_ARGS ?=
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 
-.PHONY: venv report test kernel lab sample-data sync-notebooks benchmark
+.PHONY: venv report test kernel lab sample-data sync-notebooks benchmark constraints
 
-# (Re)install when the venv is missing or pyproject.toml changed.
-$(STAMP): pyproject.toml
+# (Re)install when the venv is missing or pyproject.toml or the constraints changed.
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[test]'
 	@touch $(STAMP)
 
 venv: $(STAMP)
@@ -25,12 +30,19 @@ test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
-# Registers the .venv as a named Jupyter kernel for JupyterLab users (the runner does not need it).
+# Registers the .venv as a named Jupyter kernel for a Jupyter installed elsewhere (README "Your own
+# Jupyter"); the notebooks' own kernel, python3, needs nothing registered.
 kernel: $(STAMP)
 	$(BIN)/python -m ipykernel install --user --name mtqg-analysis --display-name "mtqg-analysis (.venv)"
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) notebooks/
+
+# Re-resolves every dependency into constraints.txt (after changing pyproject.toml; commit the result).
+constraints:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --quiet -o $(CONSTRAINTS)
 
 # Brings each notebooks/*.ipynb and its paired percent-format .py back in step (after editing either
 # outside JupyterLab), and strips outputs.

@@ -7,26 +7,44 @@
     mtqg periods    list periods with their raw, processed and rendered state
 
 Errors of type :class:`~mtqg_analysis.errors.MtqgError` become readable lines on stderr and a
-non-zero exit code; nothing else is caught, so a genuine bug still shows its traceback. Each
-command imports its stage when it runs, so ``mtqg --help`` stays fast.
+non-zero exit code (listed by ``mtqg --help``); nothing else is caught, so a genuine bug still
+shows its traceback. Each command imports its stage when it runs, so ``mtqg --help`` stays fast.
+Log lines start with the local time and its UTC offset, for the log file of a scheduled run.
 """
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from datetime import datetime
 from pathlib import Path
 
-from .errors import MtqgError, ParameterError
+from . import __version__
+from .errors import BusyError, MtqgError, ParameterError
 
 log = logging.getLogger("mtqg")
 
+EPILOG = f"""exit codes:
+  0    done
+  1    mtqg report: some renders failed (the others were written; the failed ones kept their old HTML)
+  {MtqgError.exit_code}    bad input or arguments: every problem is listed, nothing was written for that period
+  {BusyError.exit_code}    another mtqg run was working on the same period and did not finish in time
+  130  interrupted (Ctrl-C)
+
+folders:
+  --data-dir defaults to $MTQG_DATA_DIR, else the nearest data/ folder holding raw/, looked for in the
+  current folder and the folders above it (as the notebooks do); --reports-dir defaults to reports/
+  beside that data folder. A scheduled run should give both as absolute paths (README "Scheduled runs").
+"""
+
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", default="data", type=Path,
-                        help="data root holding raw/ and processed/ (default: data)")
-    parser.add_argument("--reports-dir", default="reports", type=Path,
-                        help="where rendered reports go (default: reports)")
+    parser.add_argument("--data-dir", default=None, type=Path,
+                        help="data root holding raw/ and processed/ (default: $MTQG_DATA_DIR, else the nearest "
+                             "data/ from here upwards)")
+    parser.add_argument("--reports-dir", default=None, type=Path,
+                        help="where rendered reports go (default: reports/ beside the data folder)")
     parser.add_argument("-q", "--quiet", action="store_true", help="only errors")
 
 
@@ -40,6 +58,28 @@ def _run_init(args) -> int:
     print(f"next: edit {written[1]} (the units of your district or province), put the reports of a period in "
           f"{args.data_dir / 'raw' / '<period>'}/ and run: mtqg clean --period <period> --data-dir {args.data_dir}")
     return 0
+def _folders(args) -> None:
+    """Resolve the default folders, and say clearly where the data was looked for when it is not there."""
+    from .render.params import validate_period
+    from .store import resolve_data_dir
+
+    periods = getattr(args, "period", None)
+    for period in [periods] if isinstance(periods, str) else periods or []:
+        validate_period(period)  # a wrong period is the first thing to say
+    given = args.data_dir is not None
+    args.data_dir = resolve_data_dir(args.data_dir).absolute()
+    if args.reports_dir is None:
+        args.reports_dir = args.data_dir.parent / "reports"
+    if (args.data_dir / "raw").is_dir() or args.command == "init":  # init makes the folder
+        return
+    if given:
+        where = f"--data-dir {args.data_dir} has no raw/ folder; give the folder that holds raw/ and processed/"
+    elif os.environ.get("MTQG_DATA_DIR"):
+        where = f"MTQG_DATA_DIR={os.environ['MTQG_DATA_DIR']} has no raw/ folder"
+    else:
+        where = (f"no data/raw/ folder in {Path.cwd()} or the folders above it; run mtqg in the project folder, "
+                 "or give --data-dir DIR (the folder holding raw/), or set MTQG_DATA_DIR")
+    raise ParameterError(f"the data folder was not found: {where}")
 
 
 # --- clean (spec §4) ----------------------------------------------------------------------------
@@ -123,10 +163,13 @@ def _run_periods(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="mtqg", description="Consolidate MTQG DTTS&MN commune reports: clean, narrate, report.")
+        prog="mtqg", description="Consolidate MTQG DTTS&MN commune reports: clean, narrate, report.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"mtqg-analysis {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("init", help="prepare a data folder for one programme: raw/catalog.csv and raw/units.csv",
+    p = sub.add_parser("init", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="prepare a data folder for one programme: raw/catalog.csv and raw/units.csv",
                        description="Prepare a new data folder (spec §2.2): the programme's catalog and a units "
                                    "table to edit. Existing files are kept unless --force.")
     _common(p)
@@ -139,18 +182,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace an existing catalog.csv or units.csv")
     p.set_defaults(func=_run_init)
 
-    p = sub.add_parser("clean", help="read data/raw/<period>/ and write data/processed/<period>/")
+    p = sub.add_parser("clean", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="read data/raw/<period>/ and write data/processed/<period>/")
     _common(p)
     p.add_argument("--period", required=True, help="YYYY-MM or an alias such as 2024-H1")
     p.set_defaults(func=_run_clean)
 
-    p = sub.add_parser("narrative", help="print section 2 of the district notice for a period (markdown)")
+    p = sub.add_parser("narrative", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="print section 2 of the district notice for a period (markdown)")
     _common(p)
     p.add_argument("--period", required=True, help="YYYY-MM or an alias such as 2024-H1")
     p.add_argument("--lang", default="vi", help="vi (default) or en")
     p.set_defaults(func=_run_narrative)
 
-    p = sub.add_parser("report", help="render reports/<period>/report.html (and unit scorecards)",
+    p = sub.add_parser("report", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="render reports/<period>/report.html (and unit scorecards)",
                        description="Render the district report of a period and, with --units, unit scorecards; "
                                    "skip renders whose inputs are unchanged.")
     _common(p)
@@ -165,7 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebooks-dir", default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=_run_report)
 
-    p = sub.add_parser("periods", help="list periods with their raw and rendered status")
+    p = sub.add_parser("periods", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="list periods with their raw and rendered status")
     _common(p)
     p.set_defaults(func=_run_periods)
     return parser
@@ -186,11 +233,19 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
+class LocalTimeFormatter(logging.Formatter):
+    """``2024-07-01T02:00:05+07:00 message``: the machine's local time with its UTC offset, the same
+    on every system (``time.strftime("%z")`` is not)."""
+
+    def formatTime(self, record, datefmt=None):
+        return datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="seconds")
+
+
 def _configure_logging(quiet: bool) -> None:
     root = logging.getLogger()
     root.handlers = [h for h in root.handlers if not isinstance(h, _StderrHandler)]
     handler = _StderrHandler()
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(LocalTimeFormatter("%(asctime)s %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.WARNING if quiet else logging.INFO)
 
@@ -199,7 +254,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(getattr(args, "quiet", False))
+    code = _run(args)
+    # The last line of every run, for the log file of a scheduled one (README "Scheduled runs").
+    log.info("mtqg %s: exit code %d (mtqg-analysis %s; data %s, reports %s)", args.command, code, __version__,
+             args.data_dir or "-", args.reports_dir or "-")
+    return code
+
+
+def _run(args) -> int:
     try:
+        _folders(args)
         return args.func(args) or 0
     except MtqgError as exc:
         print(f"mtqg {args.command}: {exc}", file=sys.stderr)

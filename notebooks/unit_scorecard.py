@@ -14,6 +14,7 @@ from mtqg_analysis import analysis as an, load_year, report as rp
 
 year = load_year(period, data_dir)
 funding, units, catalog = year.funding, year.units, year.catalog  # units: those in force at the period's end
+unit_code = units.code_of(unit_code)  # plain papermill's `-p unit_code 01975` passes the number 1975
 periods = an.placed_periods(year.periods, units)  # the year's periods within today's boundaries (spec §5)
 mine = an.unit_rows(funding, unit_code)
 unit = an.unit_overview(funding, unit_code, units, catalog, year.period, lang)

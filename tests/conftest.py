@@ -102,8 +102,9 @@ def mtqg_command() -> list[str]:
 def mtqg_process(*args, cwd: Path | None = None, env: dict | None = None, prelude: str = "",
                  timeout: float = 600) -> subprocess.CompletedProcess:
     """``mtqg ARGS`` in a child process; ``prelude`` is Python run in that child first."""
-    environment = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1", **(env or {})}
-    environment.pop("MTQG_DATA_DIR", None)
+    environment = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"}
+    environment.pop("MTQG_DATA_DIR", None)  # unless ``env`` sets it
+    environment.update(env or {})
     if prelude:
         code = f"import sys\n{prelude}\nfrom mtqg_analysis.cli import main\nsys.exit(main(sys.argv[1:]))"
         command = [sys.executable, "-c", code]
@@ -132,6 +133,7 @@ WORKER_GROUPS = {
                "tests/test_documents.py"),
     "sample_2025": ("tests/test_sample_2025.py",),  # its own render: whichever worker is free takes it
     "crash": ("tests/test_crash_report.py", "tests/test_crash.py"),
+    "jupyter": ("tests/test_jupyter.py",),  # one copy of the project, its notebooks run one after another
 }
 
 

@@ -48,7 +48,8 @@ def test_processed_table_columns_order_and_dtypes(data_dir, make_workbook, mtqg)
     assert pd.api.types.is_integer_dtype(parquet["source_row"])
     assert parquet["capital_year"].dtype == "int64" and set(parquet["capital_year"]) == {2024}  # no carried-over groups
     assert set(parquet["period"]) == {"2024-09"}
-    assert set(parquet["capital_type"]) == {""} and set(parquet["budget_source"]) == {""}
+    # no split: missing values in the parquet (an empty field in the CSV), never a blank label
+    assert parquet["capital_type"].isna().all() and parquet["budget_source"].isna().all()
     tidy = load_period(PERIOD, data_dir, rebuild="never")
     assert list(tidy.columns) == COLUMNS
     assert tidy["plan_vnd"].dtype == np.int64
@@ -81,7 +82,7 @@ def test_parquet_and_csv_have_the_same_rows(data_dir, make_workbook, mtqg):
         if column in ("plan_qty", "done_qty"):
             assert np.allclose(left, right, equal_nan=True), column
         else:
-            assert [str(v) for v in left] == [str(v) for v in right], column
+            assert ["" if pd.isna(v) else str(v) for v in left] == [str(v) for v in right], column
 
 
 @pytest.mark.parametrize("unit_line, text, dong", [
@@ -146,3 +147,46 @@ def test_load_period_rebuilds_when_a_raw_file_is_added_or_removed(data_dir, make
     assert sorted(load_period(PERIOD, data_dir)["unit_code"]) == ["01990", "01993"]
     extra.unlink()
     assert load_period(PERIOD, data_dir)["unit_code"].tolist() == ["01993"]
+
+
+def test_csv_files_have_a_bom_so_that_excel_reads_them_as_utf8(data_dir, make_workbook, mtqg):
+    make_workbook("a.xlsx", Sheet(rows=[HOUSING, LAND], name="Xã Tân Tú"))
+    clean(mtqg, data_dir)
+    out = data_dir / "processed" / PERIOD
+    for name in ("funding.csv", "quality.csv"):
+        raw = (out / name).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), name
+        assert raw.count(b"\xef\xbb\xbf") == 1, name
+    assert "Xã Tân Tú" in (out / "funding.csv").read_text(encoding="utf-8-sig")
+    from mtqg_analysis.store import load_quality
+
+    assert list(load_quality(PERIOD, data_dir, rebuild="never").columns)[0] == "severity"
+
+
+def test_unsplit_rows_have_missing_splits_and_every_reader_still_behaves(data_dir, make_workbook, mtqg):
+    from mtqg_analysis import analysis
+    from workbook_builder import COLUMNS_SPLIT
+
+    split = [{"stt": "1", "label": "Nội dung số 02: Hỗ trợ nhà ở", "unit": "nhà", "plan_qty": 7, "plan_dtpt": "300",
+              "plan_sn": "37,59", "done_qty": 3, "done_dtpt": "100", "done_sn": "-"}]
+    make_workbook("a.xlsx", Sheet(rows=split, columns=COLUMNS_SPLIT, name="Xã Tân Tú"),
+                  Sheet(rows=[HOUSING, LAND], name="Lục Bình"))
+    clean(mtqg, data_dir)
+    tidy = load_period(PERIOD, data_dir, rebuild="never")
+    unsplit = tidy[tidy["unit_name"] == "Xã Lục Bình"]
+    assert unsplit["capital_type"].isna().all() and unsplit["budget_source"].isna().all()
+    assert set(tidy["capital_type"].dropna()) == {"dtpt", "sn"}
+    # groupby keeps the unsplit rows when asked, and shows them as missing, not as a blank label
+    by_type = tidy.groupby("capital_type", dropna=False)["plan_vnd"].sum()
+    assert by_type.index.isna().sum() == 1 and "" not in by_type.index
+    # the analysis reads them as "not split": the catalog's usual type (housing and land are dtpt)
+    capital = analysis.by_capital_type(tidy).set_index("effective_capital")["plan_vnd"]
+    assert capital.to_dict() == {"dtpt": 300_000_000 + 337_590_000 + 62_410_000, "sn": 37_590_000}
+    assert analysis.by_budget_source(tidy)["budget_source"].tolist() == [""]
+    # the CSV has empty fields there, as spec §4.1 says
+    csv = pd.read_csv(data_dir / "processed" / PERIOD / "funding.csv", dtype=str, keep_default_na=False)
+    assert set(csv.loc[csv["source_sheet"] == "Lục Bình", "capital_type"]) == {""}
+    # the same unsplit line reported twice is still an error naming both places
+    make_workbook("b.xlsx", Sheet(rows=[LAND], name="Lục Bình"))
+    again = mtqg("clean", "--period", PERIOD, "--data-dir", data_dir)
+    assert again.code == 2 and "is reported twice" in again.stderr

@@ -22,7 +22,7 @@ communes); a rate whose denominator is zero or missing is NaN and is left out of
 """
 from .capital import by_capital_kind, capital_rates, carried_years, has_carried, is_carried, own_year_plans
 from .levels import (by_budget_source, by_capital_type, by_level, by_line_unit, by_tree, by_unit, by_unit_level,
-                     pivot_rates, with_effective_capital, with_group)
+                     pivot_rates, with_effective_capital, with_group, with_line_names)
 from .measures import MEASURES, add_rates, ratio, summarise, total
 from .over_time import (change_against_previous, district_change, in_period_change, line_change, plan_adjustments,
                         stack_periods, trajectory)
@@ -48,5 +48,6 @@ __all__ = [
     "seen_at", "sorted_names", "stack_periods", "summarise", "top_unit", "top_units", "total", "trajectory",
     "unit_levels", "unit_notes", "unit_overview",
     "unit_rows", "unit_vs_district", "units_disbursed_any", "units_disbursed_full", "units_disbursed_none",
-    "units_nothing_disbursed", "units_outputs_done", "with_effective_capital", "with_group", "worst_units",
+    "units_nothing_disbursed", "units_outputs_done", "with_effective_capital", "with_group", "with_line_names",
+    "worst_units",
 ]

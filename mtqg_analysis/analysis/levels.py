@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..domain.catalog import LEVELS, Catalog, load_catalog
+from ..domain.labels import check_lang
 from ..domain.text import vietnamese_sort_key
 from ..errors import ParameterError
 from .capital import capital_rates
@@ -40,6 +41,20 @@ def with_effective_capital(frame: pd.DataFrame, catalog: Catalog | None = None) 
     return out
 
 
+def with_line_names(frame: pd.DataFrame, catalog: Catalog | None = None, lang: str = "vi") -> pd.DataFrame:
+    """Add ``line_name`` (the catalog's name of each row's line, in ``lang``) and ``project`` (the
+    code of the project the line belongs to, ``DA1`` for ``DA1.ND2``), so that rows read as the
+    catalog and the notice name them. A code the catalog does not know keeps itself as its name."""
+    check_lang(lang)
+    cat = _catalog(catalog)
+    codes = text_column(frame["line_code"])
+    known = {c: c in cat.frame.index for c in codes.unique()}
+    out = frame.copy()
+    out["line_name"] = codes.map({c: cat.name(c, lang) if ok else c for c, ok in known.items()})
+    out["project"] = codes.map({c: cat.project_of(c) if ok else c for c, ok in known.items()})
+    return out
+
+
 def with_group(frame: pd.DataFrame, level: str, catalog: Catalog | None = None) -> pd.DataFrame:
     """Add ``group_code``: the ancestor-or-self of each row's line at ``level`` (the line itself
     when it has none, or when ``level`` is "line")."""
@@ -64,6 +79,7 @@ def by_level(frame: pd.DataFrame, level: str = "project", catalog: Catalog | Non
     ``capital_years`` adds the financial rates of the year's own capital and of carried-over
     capital (``own_financial_rate``, ``carried_financial_rate``, spec §5) beside the combined one.
     """
+    check_lang(lang)
     cat = _catalog(catalog)
     rows = with_group(frame, level, cat)
     out = summarise(rows, ["group_code"]).rename(columns={"group_code": "code"})

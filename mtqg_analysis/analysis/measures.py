@@ -17,7 +17,7 @@ MEASURES = ["measure_unit", "plan_qty", "done_qty", "plan_vnd", "disbursed_vnd",
             "financial_rate", "physical_rate", "share_of_total_plan"]
 
 
-def ratio(numerator, denominator):
+def ratio(numerator: float | pd.Series, denominator: float | pd.Series) -> float | pd.Series:
     """``numerator / denominator``, NaN where the denominator is zero or missing (spec §5).
     Works on numbers and on Series alike."""
     num = pd.to_numeric(numerator, errors="coerce")

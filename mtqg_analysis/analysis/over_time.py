@@ -12,7 +12,8 @@ from typing import Mapping
 import pandas as pd
 
 from ..domain.catalog import Catalog
-from ..domain.periods import parse_period, previous_in_year
+from ..domain.labels import check_lang
+from ..domain.periods import PeriodLike, parse_period, previous_in_year
 from ..errors import ParameterError
 from .levels import _catalog, _order
 from .measures import summarise
@@ -68,7 +69,7 @@ def in_period_change(current: pd.DataFrame, previous: pd.DataFrame | None,
     return merged.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def change_against_previous(frames: Mapping, period, keys: list[str] | None = None) -> pd.DataFrame:
+def change_against_previous(frames: Mapping, period: PeriodLike, keys: list[str] | None = None) -> pd.DataFrame:
     """:func:`in_period_change` for ``period`` against its previous period in ``frames``
     (the latest earlier period of the same year, spec §1)."""
     frames = _frames(frames)
@@ -147,6 +148,7 @@ def line_change(current: pd.DataFrame, previous: pd.DataFrame | None, catalog: C
                 lang: str = "vi") -> pd.DataFrame:
     """Per line of the period, in catalog order: ``code``, ``name`` and what was added during the
     period (``plan_vnd_change``, ``disbursed_vnd_change``, ``done_qty_change``)."""
+    check_lang(lang)
     cat = _catalog(catalog)
     change = in_period_change(current, previous, ["line_code"]).rename(columns={"line_code": "code"})
     change = change[change["code"].isin(set(current["line_code"]))]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..domain.schema import SEVERITIES
+from ..domain.units import Units
 
 
 @dataclass
@@ -45,7 +46,7 @@ def counts_by_check(quality: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
-def worst_units(quality: pd.DataFrame, n: int = 5, units=None) -> pd.DataFrame:
+def worst_units(quality: pd.DataFrame, n: int = 5, units: Units | None = None) -> pd.DataFrame:
     """The ``n`` units with most findings (``findings``, ``warnings``, and the checks they hit);
     findings not tied to a unit are left out. ``units`` (a Units) adds ``unit_name``."""
     q = _clean(quality)

@@ -14,7 +14,8 @@ from typing import Iterable
 import pandas as pd
 
 from ..domain.catalog import Catalog
-from ..domain.periods import Period, parse_period
+from ..domain.labels import check_lang
+from ..domain.periods import Period, PeriodLike, parse_period
 from ..domain.text import vietnamese_sort_key
 from ..domain.units import Units, short_name
 from ..errors import ParameterError
@@ -107,6 +108,7 @@ def full_and_none(frame: pd.DataFrame, catalog: Catalog | None = None, units: Un
     """For each line with a plan, in catalog order: the communes that disbursed their whole plan
     (``full``) and those that disbursed nothing (``none``), short names in Vietnamese alphabetical
     order joined by ", "."""
+    check_lang(lang)
     cat = _catalog(catalog)
     table = line_units(frame, None, units)
     table = table[table["has_plan"]]
@@ -121,7 +123,8 @@ def full_and_none(frame: pd.DataFrame, catalog: Catalog | None = None, units: Un
     return out.assign(_o=order).sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
-def behind_pace(frame: pd.DataFrame, period=None, threshold: float = 0.5, by: str = "unit") -> pd.DataFrame:
+def behind_pace(frame: pd.DataFrame, period: PeriodLike | None = None, threshold: float = 0.5,
+                by: str = "unit") -> pd.DataFrame:
     """Units (``by="unit"``) or unit-lines (``by="line"``) whose financial rate is below
     ``threshold`` x the share of the year elapsed (2024-06 with the default 0.5: below 25%).
     Adds ``pace`` (the bar) and ``gap`` (rate minus bar, negative)."""
@@ -142,7 +145,9 @@ def behind_pace(frame: pd.DataFrame, period=None, threshold: float = 0.5, by: st
     return slow.sort_values("financial_rate", kind="stable").reset_index(drop=True)
 
 
-def period_of(frame: pd.DataFrame, period=None) -> Period:
+def period_of(frame: pd.DataFrame, period: PeriodLike | None = None) -> Period:
+    """``period`` parsed, else the one period of the table's ``period`` column (a
+    :class:`ParameterError` when it holds none or several)."""
     if period is not None:
         return parse_period(period)
     values = frame["period"].dropna().unique() if "period" in frame else []

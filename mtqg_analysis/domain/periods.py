@@ -17,6 +17,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Union
 
 from ..errors import ParameterError
 from .labels import check_lang, fill
@@ -57,7 +58,12 @@ class Period:
         return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 
 
-def parse_period(value) -> Period:
+#: What every function taking a period accepts: a :class:`Period`, or its text (``"2024-06"``) or an
+#: alias (``"2024-H1"``).
+PeriodLike = Union[str, Period]
+
+
+def parse_period(value: PeriodLike) -> Period:
     """Parse a period or an alias; raise :class:`ParameterError` naming the accepted forms."""
     if isinstance(value, Period):
         return value

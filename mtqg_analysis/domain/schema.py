@@ -30,6 +30,9 @@ TIDY_COLUMNS = {
 }
 #: A row's identity within a period: two rows with the same key are the same report twice.
 KEY = ["unit_code", "line_code", "capital_type", "budget_source", "capital_year"]
+#: The split columns: missing (NA) where the report does not split (spec §4.1 "empty"), so that
+#: pandas shows them as missing, never as a blank label; the CSV has an empty field there.
+SPLIT_COLUMNS = ["capital_type", "budget_source"]
 #: Order of the splits of one line: the undivided row first, then ĐTPT before SN, NSTW before NSĐP
 #: (and the period's own capital year before earlier years, spec §4.1).
 SPLIT_ORDER = {"": 0, "dtpt": 1, "sn": 2, "nstw": 1, "nsdp": 2}
@@ -47,8 +50,12 @@ def empty_tidy() -> pd.DataFrame:
 
 
 def as_tidy(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with exactly the spec §4.1 columns, in order, with their types."""
-    return frame[list(TIDY_COLUMNS)].astype(TIDY_COLUMNS)
+    """``frame`` with exactly the spec §4.1 columns, in order, with their types; an empty split
+    (``""``) becomes missing."""
+    out = frame[list(TIDY_COLUMNS)].astype(TIDY_COLUMNS)
+    for column in SPLIT_COLUMNS:
+        out[column] = out[column].replace("", pd.NA)
+    return out
 
 
 def details_text(value) -> str:

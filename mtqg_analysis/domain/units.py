@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError, InputErrors
+from ..errors import InputError, InputErrors, ParameterError
 from . import resources
 from .periods import Period, parse_period
 from .text import fold
@@ -251,7 +251,23 @@ class Units:
         return code in self._row_of_code or bool((self.history["code"] == code).any())
 
     def name(self, code: str) -> str:
+        """The unit's canonical name (``units.csv``), as in force on this view's date."""
         return self._row(code)["name"]
+
+    def code_of(self, value: str | int) -> str:
+        """The code of ``units.csv`` that ``value`` stands for: the code itself, or the number a
+        code becomes when its leading zeros are lost on the way (plain papermill's ``-p unit_code
+        01975`` passes the number 1975, which is "01975" again here when one code matches)."""
+        text = str(value).strip()
+        if text in self.frame.index:
+            return text
+        if text.isdigit():
+            matches = [code for code in self.frame.index if code.isdigit() and int(code) == int(text)]
+            if len(matches) == 1:
+                return matches[0]
+        hint = (f"; if it lost its leading zeros on the way (papermill's -p reads 01975 as the number "
+                f"1975), give it as text: papermill ... -r unit_code 01975" if text.isdigit() else "")
+        raise ParameterError(f"unknown unit code {text!r}: not in {self.source}{hint}")
 
     def short_name(self, code: str) -> str:
         """The unit's name as lists in a notice give it (see :func:`short_name`)."""

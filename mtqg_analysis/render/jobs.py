@@ -37,6 +37,15 @@ def notebooks_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parents[2] / "notebooks"
 
 
+def title(period: str, lang: str, unit_name: str | None = None, place: str = "") -> str:
+    """The page title of a period's report ("Báo cáo 6 tháng đầu năm 2024 – Huyện Bạch Thông"), or
+    of a unit's scorecard when ``unit_name`` is given."""
+    when = label(parse_period(period), lang)
+    if unit_name is None:
+        return with_place(fill("title.report", lang, label=when), place)
+    return fill("title.scorecard", lang, unit=unit_name, label=when)
+
+
 @dataclass
 class Job:
     period: str
@@ -121,7 +130,7 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
                        | (set(present) if wanted == "all" else set(wanted or []) & set(present)))
         report_params = dict(common, scorecards=" ".join(cards))
         jobs.append(Job(period, REPORT, str(notebooks / f"{NOTEBOOKS['report']}.ipynb"), str(out_dir), report_params,
-                        with_place(fill("title.report", lang, label=label(parse_period(period), lang)), place), lang,
+                        title(period, lang, place=place), lang,
                         dict(base, notebook=notebook_hash["report"], parameters=report_params),
                         programme=programme, neighbours=neighbours))
         if wanted is None:
@@ -135,7 +144,7 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
                 continue
             params = dict(common, unit_code=code)
             jobs.append(Job(period, code, str(notebooks / f"{NOTEBOOKS['scorecard']}.ipynb"), str(out_dir), params,
-                            fill("title.scorecard", lang, unit=year.units.name(code), label=label(period, lang)), lang,
+                            title(period, lang, year.units.name(code)), lang,
                             dict(base, notebook=notebook_hash["scorecard"], parameters=params), kind="scorecard",
                             programme=programme, neighbours=neighbours))
     for phase in phases:

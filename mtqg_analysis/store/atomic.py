@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
+from ..errors import MtqgError
+
 
 @contextlib.contextmanager
 def atomic_path(destination: str | Path) -> Iterator[Path]:
@@ -27,7 +29,11 @@ def atomic_path(destination: str | Path) -> Iterator[Path]:
         yield tmp_path
         with open(tmp_path, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.replace(tmp_path, destination)
+        try:
+            os.replace(tmp_path, destination)
+        except PermissionError as exc:
+            raise MtqgError(f"cannot replace {destination} ({exc.strerror}); if another program has it open "
+                            "(Excel on Windows locks the files it shows), close it and run again") from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

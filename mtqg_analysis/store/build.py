@@ -1,9 +1,9 @@
 """Building a period's processed files (spec §4): extract -> transform -> validate -> write.
 
-``build_period`` writes ``funding.parquet``, ``funding.csv``, ``quality.csv`` and the manifest of
-what they were made from, each atomically; a run with input errors writes nothing and raises
-:class:`~mtqg_analysis.errors.InputErrors` with every error found. Runs on the same period take
-turns (:mod:`.locking`).
+``build_period`` writes ``funding.parquet``, ``funding.csv``, ``quality.csv`` (UTF-8 with a BOM, for
+Excel) and the manifest of what they were made from, each atomically; a run with input errors writes
+nothing and raises :class:`~mtqg_analysis.errors.InputErrors` with every error found. Runs on the
+same period take turns (:mod:`.locking`).
 """
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 FUNDING_PARQUET = "funding.parquet"
 FUNDING_CSV = "funding.csv"
 QUALITY_CSV = "quality.csv"
+CSV_ENCODING = "utf-8-sig"
 
 
 @dataclass
@@ -122,13 +123,17 @@ def write_outputs(out_dir: Path, tidy: pd.DataFrame, findings: pd.DataFrame, man
     out_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out_dir)  # from a run killed mid-write; the caller holds the period's lock
     with contextlib.ExitStack() as stack:
+        # Renamed into place in the reverse order: the manifest last, so that if a file cannot be
+        # replaced (open in Excel on Windows), the manifest still describes the old outputs and the
+        # next run rebuilds them.
+        manifest_file = stack.enter_context(atomic_path(out_dir / manifests.MANIFEST))
         parquet = stack.enter_context(atomic_path(out_dir / FUNDING_PARQUET))
         funding_csv = stack.enter_context(atomic_path(out_dir / FUNDING_CSV))
         quality_csv = stack.enter_context(atomic_path(out_dir / QUALITY_CSV))
-        manifest_file = stack.enter_context(atomic_path(out_dir / manifests.MANIFEST))
         tidy.to_parquet(parquet, index=False)
-        spreadsheet_safe_frame(tidy).to_csv(funding_csv, index=False, encoding="utf-8")
-        spreadsheet_safe_frame(findings).to_csv(quality_csv, index=False, encoding="utf-8")
+        # With a BOM (utf-8-sig), Excel on Windows opens the Vietnamese text as UTF-8, not as mojibake.
+        spreadsheet_safe_frame(tidy).to_csv(funding_csv, index=False, encoding=CSV_ENCODING)
+        spreadsheet_safe_frame(findings).to_csv(quality_csv, index=False, encoding=CSV_ENCODING)
         manifest_file.write_text(json.dumps(manifest, indent=1, sort_keys=True), encoding="utf-8")
 
 

@@ -12,29 +12,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
 from ..domain.catalog import Catalog
-from ..domain.periods import Period, Phase, parse_period, parse_phase, previous_in_year, year_end_periods, year_so_far
+from ..domain.periods import (Period, PeriodLike, Phase, parse_period, parse_phase, previous_in_year, year_end_periods,
+                              year_so_far)
 from ..domain.schema import QUALITY_COLUMNS, as_quality, as_tidy
 from ..domain.units import Units
 from ..errors import InputError, InputErrors, ParameterError
 from ..extract import raw_periods
 from . import manifest as manifests
-from .build import FUNDING_PARQUET, QUALITY_CSV, build_period, is_stale
-from .paths import catalog_for, processed_dir, raw_dir, resolve_data_dir, units_for
+from .build import CSV_ENCODING, FUNDING_PARQUET, QUALITY_CSV, build_period, is_stale
+from .paths import DataDir, catalog_for, processed_dir, raw_dir, resolve_data_dir, units_for
 
 REBUILD = ("auto", "never", "always")
+#: When the loaders rebuild a period's processed files: when stale (``"auto"``), never, always.
+Rebuild = Literal["auto", "never", "always"]
 
 
-def _check_rebuild(rebuild) -> str:
+def _check_rebuild(rebuild: object) -> str:
     if rebuild not in REBUILD:
         raise ParameterError(f"rebuild must be one of {', '.join(map(repr, REBUILD))}, not {rebuild!r}")
     return rebuild
 
 
-def ensure_built(period, data_dir=None, rebuild: str = "auto") -> Path:
+def ensure_built(period: PeriodLike, data_dir: DataDir = None, rebuild: Rebuild = "auto") -> Path:
     """The processed folder of ``period``, (re)built first as ``rebuild`` says."""
     period = parse_period(period)
     data_dir = resolve_data_dir(data_dir)
@@ -46,13 +50,17 @@ def ensure_built(period, data_dir=None, rebuild: str = "auto") -> Path:
     return out_dir
 
 
-def load_period(period, data_dir=None, *, rebuild: str = "auto") -> pd.DataFrame:
+def load_period(period: PeriodLike, data_dir: DataDir = None, *, rebuild: Rebuild = "auto") -> pd.DataFrame:
     """The tidy table of a period (spec §4.1), one row per unit, catalog line and split.
 
     ``period`` is ``YYYY-MM`` or an alias (``2024-H1``). ``data_dir`` holds ``raw/`` and
     ``processed/`` (default: ``$MTQG_DATA_DIR`` or the nearest ``data/``). With ``rebuild="auto"``
     the table is rebuilt from ``raw/`` when the processed files are missing or stale;
-    ``"never"`` only reads, ``"always"`` rebuilds. Input errors raise :class:`InputErrors`.
+    ``"never"`` only reads, ``"always"`` rebuilds; anything else is refused. Input errors raise
+    :class:`InputErrors`, a wrong period or argument :class:`ParameterError`.
+
+    Money is whole đồng (int64); ``capital_type`` and ``budget_source`` are missing where the
+    report does not split (``groupby(..., dropna=False)`` keeps those rows).
 
     >>> from mtqg_analysis import load_period
     >>> funding = load_period("2024-06")
@@ -62,10 +70,12 @@ def load_period(period, data_dir=None, *, rebuild: str = "auto") -> pd.DataFrame
     return as_tidy(pd.read_parquet(out_dir / FUNDING_PARQUET))
 
 
-def load_quality(period, data_dir=None, *, rebuild: str = "auto") -> pd.DataFrame:
-    """The period's data-quality findings (spec §4.2), built first as ``rebuild`` says."""
+def load_quality(period: PeriodLike, data_dir: DataDir = None, *, rebuild: Rebuild = "auto") -> pd.DataFrame:
+    """The period's data-quality findings (spec §4.2: ``severity``, ``check``, ``unit_code``,
+    ``line_code``, ``source_file``, ``source_sheet``, ``source_row``, ``message``), built first as
+    ``rebuild`` says (see :func:`load_period`)."""
     out_dir = ensure_built(period, data_dir, rebuild)
-    frame = pd.read_csv(out_dir / QUALITY_CSV, dtype=str, keep_default_na=False)
+    frame = pd.read_csv(out_dir / QUALITY_CSV, dtype=str, keep_default_na=False, encoding=CSV_ENCODING)
     return as_quality(frame.reindex(columns=QUALITY_COLUMNS, fill_value=""))
 
 
@@ -89,6 +99,7 @@ class YearData:
 
     @property
     def previous_period(self) -> Period | None:
+        """The previous period of the same year (spec §1), None for the first."""
         return previous_in_year(self.period, self.periods)
 
     @property
@@ -102,7 +113,7 @@ class YearData:
         return dict(zip(self.inputs["file"], self.inputs["sha256"]))
 
 
-def load_year(period, data_dir=None, *, rebuild: str = "auto") -> YearData:
+def load_year(period: PeriodLike, data_dir: DataDir = None, *, rebuild: Rebuild = "auto") -> YearData:
     """The tables of ``period``'s year so far (spec §1), its findings and provenance.
 
     >>> from mtqg_analysis import load_year
@@ -175,7 +186,7 @@ class PhaseData:
         return dict(zip(self.inputs["file"], self.inputs["sha256"]))
 
 
-def load_phase(phase, data_dir=None, *, rebuild: str = "auto") -> PhaseData:
+def load_phase(phase: str | Phase, data_dir: DataDir = None, *, rebuild: Rebuild = "auto") -> PhaseData:
     """The tables of a phase (spec §1): for each of its years, the year's last period present
     (``YYYY-EXT``, else ``YYYY-12``, else the latest), built first as ``rebuild`` says; the units
     in force at the end of the latest one.
@@ -198,12 +209,12 @@ def load_phase(phase, data_dir=None, *, rebuild: str = "auto") -> PhaseData:
 
 
 
-def periods(data_dir=None) -> list[Period]:
+def periods(data_dir: DataDir = None) -> list[Period]:
     """The periods that have a raw folder, oldest first."""
     return raw_periods(raw_dir(data_dir))
 
 
-def period_states(data_dir=None) -> list[dict]:
+def period_states(data_dir: DataDir = None) -> list[dict]:
     """One row per raw period folder: its folder name, label, number of raw files and whether
     its processed table is ``fresh``, ``stale`` or ``missing``."""
     from ..domain.periods import label

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from typing import Union
 
 from ..domain.catalog import DEFAULT_PROGRAMME, Catalog, load_catalog
-from ..domain.periods import parse_period
+from ..domain.periods import PeriodLike, parse_period
 from ..domain.units import Units, load_units
 from ..errors import ParameterError
 
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 
 UNITS_CSV = "units.csv"
 CATALOG_CSV = "catalog.csv"
+#: A data folder as the loaders take it: a path (text or Path), or None for :func:`default_data_dir`.
+DataDir = Union[str, "os.PathLike[str]", None]
 
 
 def default_data_dir() -> Path:
@@ -35,28 +38,28 @@ def default_data_dir() -> Path:
     return Path("data")
 
 
-def resolve_data_dir(data_dir=None) -> Path:
+def resolve_data_dir(data_dir: DataDir = None) -> Path:
     """``data_dir`` as a Path, or the default data folder when it is None or empty."""
     return Path(data_dir) if data_dir not in (None, "") else default_data_dir()
 
 
-def raw_dir(data_dir=None) -> Path:
+def raw_dir(data_dir: DataDir = None) -> Path:
     return resolve_data_dir(data_dir) / "raw"
 
 
-def processed_dir(period, data_dir=None) -> Path:
+def processed_dir(period: PeriodLike, data_dir: DataDir = None) -> Path:
     return resolve_data_dir(data_dir) / "processed" / str(parse_period(period))
 
 
-def units_csv(data_dir=None) -> Path:
+def units_csv(data_dir: DataDir = None) -> Path:
     return raw_dir(data_dir) / UNITS_CSV
 
 
-def catalog_csv(data_dir=None) -> Path:
+def catalog_csv(data_dir: DataDir = None) -> Path:
     return raw_dir(data_dir) / CATALOG_CSV
 
 
-def catalog_for(data_dir=None) -> Catalog:
+def catalog_for(data_dir: DataDir = None) -> Catalog:
     """The programme catalog of a data folder (spec §2.2): its ``raw/catalog.csv`` when present,
     else the package's default, the 1719 catalog."""
     path = catalog_csv(data_dir)
@@ -65,7 +68,7 @@ def catalog_for(data_dir=None) -> Catalog:
     return load_catalog()
 
 
-def units_for(data_dir=None) -> Units:
+def units_for(data_dir: DataDir = None) -> Units:
     """The units of a data folder: its ``raw/units.csv``, else the packaged Bạch Thông list."""
     path = units_csv(data_dir)
     if path.exists():

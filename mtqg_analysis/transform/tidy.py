@@ -414,7 +414,7 @@ def duplicate_errors(tidy: pd.DataFrame) -> list[InputError]:
     """The same unit and line reported twice in one period: one error per pair of sources."""
     dup = tidy[tidy.duplicated(KEY, keep=False)]
     errors, seen = [], set()
-    for _, group in dup.groupby(KEY, sort=False):
+    for _, group in dup.groupby(KEY, sort=False, dropna=False):  # an unsplit row's key has empty splits
         first = group.iloc[0]
         for _, other in group.iloc[1:].iterrows():
             pair = (first["unit_code"], first["source_file"], first["source_sheet"], other["source_file"], other["source_sheet"])
