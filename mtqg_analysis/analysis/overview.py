@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..domain.catalog import Catalog
-from ..domain.periods import Period
+from ..domain.periods import Period, PeriodLike
 from ..domain.units import Units
 from .levels import by_level
 from .measures import total
@@ -52,7 +52,7 @@ def lagging_lines(frame: pd.DataFrame, catalog: Catalog | None = None, lang: str
         .head(n).reset_index(drop=True)
 
 
-def overview(frame: pd.DataFrame, units: Units | None = None, catalog: Catalog | None = None, period=None,
+def overview(frame: pd.DataFrame, units: Units | None = None, catalog: Catalog | None = None, period: PeriodLike | None = None,
              lang: str = "vi", n: int = 3) -> Overview:
     """The headline figures of the period of ``frame``."""
     p = period_of(frame, period)
@@ -86,7 +86,7 @@ class UnitOverview:
 
 
 def unit_overview(frame: pd.DataFrame, unit_code: str, units: Units | None = None, catalog: Catalog | None = None,
-                  period=None, lang: str = "vi", n: int = 3) -> UnitOverview:
+                  period: PeriodLike | None = None, lang: str = "vi", n: int = 3) -> UnitOverview:
     """The headline figures of ``unit_code``'s scorecard."""
     mine = frame[frame["unit_code"] == unit_code]
     ranked = ranking(frame, units)

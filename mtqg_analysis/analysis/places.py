@@ -15,7 +15,7 @@ partial for them (the successor also took in units this data folder does not hol
 """
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Iterable, Mapping
 
 import pandas as pd
 
@@ -88,7 +88,7 @@ def by_name(frame: pd.DataFrame, column: str = "unit_name") -> pd.DataFrame:
     return frame.sort_values(column, key=lambda s: s.map(vietnamese_sort_key), kind="stable").reset_index(drop=True)
 
 
-def sorted_names(names) -> list[str]:
+def sorted_names(names: Iterable[str]) -> list[str]:
     """Names in Vietnamese alphabetical order."""
     return sorted(names, key=vietnamese_sort_key)
 
