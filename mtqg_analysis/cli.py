@@ -16,7 +16,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .errors import MtqgError, ParameterError
+from .errors import SHOWN_ERRORS, InputErrors, MtqgError, ParameterError
 
 log = logging.getLogger("mtqg")
 
@@ -35,7 +35,18 @@ def _run_clean(args) -> int:
 
     result = build_period(args.period, data_dir=args.data_dir)
     print(f"{result.rows} rows, {result.findings} data-quality finding(s) -> {result.out_dir}")
+    _print_not_read(args.command, result.not_read)
     return 0
+
+
+def _print_not_read(command: str, not_read: list) -> None:
+    """Files of the period that were not read, printed last on every run, even with --quiet:
+    nothing is dropped silently (spec §2)."""
+    if not_read:
+        print(f"mtqg {command}: {len(not_read)} file(s) NOT READ (see file_not_read in quality.csv):",
+              file=sys.stderr)
+        for line in not_read:
+            print(f"  - {line}", file=sys.stderr)
 
 
 # --- narrative (spec §5, notice section 2) ------------------------------------------------------
@@ -172,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     _configure_logging(getattr(args, "quiet", False))
     try:
         return args.func(args) or 0
+    except InputErrors as exc:
+        print(f"mtqg {args.command}: {exc.text(limit=SHOWN_ERRORS)}", file=sys.stderr)
+        _print_not_read(args.command, [str(e) for e in exc.not_read])
+        return exc.exit_code
     except MtqgError as exc:
         print(f"mtqg {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code

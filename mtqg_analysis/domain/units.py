@@ -8,15 +8,16 @@ unit's name and aliases.
 from __future__ import annotations
 
 import difflib
+import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError, InputErrors
-from . import resources
+from . import csv_text, resources
 from .periods import Period
 from .text import fold
 
@@ -54,6 +55,7 @@ class Units:
 
     frame: pd.DataFrame
     source: str = "units.csv"
+    findings: list[dict] = field(default_factory=list)  # code_padded findings of reading the file
 
     def __post_init__(self):
         self.frame = self.frame.set_index("code", drop=False)
@@ -122,6 +124,17 @@ class Units:
         district's or province's own budget is not one of them)."""
         return self.frame.at[code, "kind"] in COMMUNE_KINDS if code in self.frame.index else True
 
+    def as_of(self, period: Period) -> "Units":
+        """The units as a period's reports name them: where a code was reused (spec §2.1), the
+        unit in force at the period's end keeps it; units of other dates stay known by their codes."""
+        if not self.frame["code"].duplicated().any():
+            return self
+        end = f"{period.year:04d}-{period.month:02d}-28"
+        f = self.frame.reset_index(drop=True)
+        in_force = ((f["valid_from"] == "") | (f["valid_from"] <= end)) & ((f["valid_to"] == "") | (f["valid_to"] >= end))
+        ordered = pd.concat([f[in_force], f[~in_force]])
+        return Units(ordered[~ordered["code"].duplicated()], self.source, self.findings)
+
     def valid_in(self, period: Period) -> pd.DataFrame:
         """Units in force at the end of ``period``."""
         end = f"{period.year:04d}-{period.month:02d}-28"
@@ -131,28 +144,88 @@ class Units:
 
 
 def load_units(path: str | Path | None = None) -> Units:
-    """Units from ``path`` (normally ``data/raw/units.csv``); the packaged Bạch Thông list if None."""
+    """Units from ``path`` (normally ``data/raw/units.csv``, read by :func:`read_units_csv`); the
+    packaged Bạch Thông list if None."""
     if path is None:
         return Units(resources.table("units-bach-thong.csv"), "the packaged units-bach-thong.csv")
     path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(f"cannot read the units table: {exc}", str(path)) from None
-    missing = [c for c in ("code", "name") if c not in frame.columns]
-    if missing:
-        raise InputError(f"the units table lacks the column(s) {', '.join(missing)}", str(path))
-    for column in COLUMNS:
-        if column not in frame.columns:
-            frame[column] = ""
+    frame, findings = read_units_csv(path)
     bad = ~frame["code"].map(is_unit_code)
     if bad.any():
         errors = [InputError(f"unit code '{code}' is not a code (letters, digits, '_' or '-', as GSO codes)",
-                             path.name, "", int(i) + 2, "code") for i, code in frame.loc[bad, "code"].items()]
+                             path.name, "", int(i), "code") for i, code in frame.loc[bad, "code"].items()]
         raise InputErrors(errors, path.name)
-    duplicated = frame["code"].duplicated()
-    if duplicated.any():
-        errors = [InputError(f"unit code '{code}' appears twice", path.name, "", int(i) + 2, "code")
-                  for i, code in frame.loc[duplicated, "code"].items()]
+    overlapping = _overlapping_codes(frame)
+    if overlapping.any():
+        errors = [InputError(f"unit code '{code}' appears twice with overlapping validity dates "
+                             "(a code may be reused only after the earlier unit ended: set valid_to and valid_from)",
+                             path.name, "", int(i), "code")
+                  for i, code in frame.loc[overlapping, "code"].items()]
         raise InputErrors(errors, path.name)
-    return Units(frame[COLUMNS], path.name)
+    return Units(frame[COLUMNS], path.name, findings)
+
+
+def read_units_csv(path: Path) -> tuple[pd.DataFrame, list[dict]]:
+    """``units.csv`` as people edit it (spec §2.1): read like a tidy CSV (UTF-8 with or without
+    BOM, UTF-16, Windows-1258; "," or ";"), empty rows dropped, values trimmed, and all-digit codes
+    that Excel shortened zero-padded to their kind's width, each with a ``code_padded`` finding.
+    Returns the rows (1-based file row numbers in the index) and the findings."""
+    if not path.is_file():
+        raise InputError(f"the units table was not found (looked for {path}); every data folder needs "
+                         "raw/units.csv listing its communes (columns code, name, kind, aliases, ...; see the "
+                         "README, 'What goes in')", path.name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"the units table cannot be read ({exc.strerror}); give the user running mtqg "
+                         "permission to read it", path.name) from None
+    text = csv_text.decode(data, path.name)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=csv_text.delimiter(text), dtype=str, keep_default_na=False,
+                            skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"the units table is not a readable CSV ({exc})", path.name) from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    frame = frame.loc[:, ~frame.columns.duplicated()].apply(lambda column: column.str.strip())
+    frame.index = frame.index + 2  # the row number in the file (header is row 1)
+    frame = frame[(frame != "").any(axis=1)]  # empty rows, trailing ";;;;" rows of Excel included
+    missing = [c for c in ("code", "name") if c not in frame.columns]
+    if missing:
+        found = ", ".join(frame.columns) or "none"
+        raise InputError(f"the units table lacks the column(s) {', '.join(missing)} (columns found: {found}); "
+                         "the first row must name the columns: code,name,kind,...", path.name, "", 1)
+    for column in COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame, findings = _pad_codes(frame, path.name)
+    return frame, findings
+
+
+def _pad_codes(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[dict]]:
+    """Zero-pad all-digit codes shorter than their kind's width ("1969" -> "01969")."""
+    widths = dict(zip(*[resources.table("unit_kinds.csv")[c] for c in ("kind", "code_width")]))
+    width = frame["kind"].str.strip().str.lower().map(widths).fillna(0).astype(int)
+    short = frame["code"].str.fullmatch(r"\d+") & (frame["code"].str.len() < width)
+    findings = []
+    for row, code, wide in zip(frame.index[short], frame.loc[short, "code"], width[short]):
+        padded = code.zfill(int(wide))
+        findings.append({"severity": "info", "check": "code_padded", "unit_code": padded, "line_code": "",
+                         "source_file": name, "source_sheet": "", "source_row": int(row),
+                         "message": f"unit code '{code}' padded to '{padded}' (Excel drops leading zeros when it "
+                                    "saves a CSV; save units.csv with the code column as text to keep them)"})
+    frame = frame.copy()
+    frame.loc[short, "code"] = [c.zfill(int(w)) for c, w in zip(frame.loc[short, "code"], width[short])]
+    return frame, findings
+
+
+def _overlapping_codes(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose code is also the code of an earlier row valid on some of the same days (spec §2.1:
+    GSO reused codes in 2025, so a code is unique only among the units in force on one date)."""
+    start = frame["valid_from"].where(frame["valid_from"] != "", "0000-00-00")
+    end = frame["valid_to"].where(frame["valid_to"] != "", "9999-99-99")
+    out = pd.Series(False, index=frame.index)
+    for _, group in frame[frame["code"].duplicated(keep=False)].groupby("code"):
+        rows = list(group.index)
+        for k, i in enumerate(rows[1:], start=1):
+            out[i] = any(start[i] <= end[j] and start[j] <= end[i] for j in rows[:k])
+    return out

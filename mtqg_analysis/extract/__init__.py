@@ -6,8 +6,9 @@ report sheets of workbooks (:mod:`.workbook`, :mod:`.header`, :mod:`.cells`, :mo
 :mod:`.formulas`) and reads tidy CSV files (:mod:`.tidy_csv`), handing each table on untouched
 as a :class:`~.raw.RawTable` to :mod:`mtqg_analysis.transform`.
 """
-from .files import period_folder, raw_periods, raw_files
+from .files import period_folder, period_listing, raw_periods, raw_files
 from .raw import Column, RawTable
-from .read import read_file, read_period
+from .read import PeriodRead, read_file, read_period
 
-__all__ = ["Column", "RawTable", "period_folder", "raw_files", "raw_periods", "read_file", "read_period"]
+__all__ = ["Column", "PeriodRead", "RawTable", "period_folder", "period_listing", "raw_files", "raw_periods", "read_file",
+           "read_period"]
