@@ -39,7 +39,7 @@ MAX_CELLS = 1_000_000  # cell elements of one sheet: openpyxl keeps each as a Py
 # Cells of all sheets of one workbook together: every reader holds a whole workbook (openpyxl) or
 # a whole sheet (xlrd, calamine) as Python objects, so the bound that keeps memory under
 # docs/robustness.md's figure is on the workbook, not the sheet (a province's workbook is ~200,000).
-MAX_WORKBOOK_CELLS = 1_500_000
+MAX_WORKBOOK_CELLS = 1_000_000
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
