@@ -121,7 +121,7 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 # sample (rendered once per worker), and the long crash tests (kept beside them, not after them).
 WORKER_GROUPS = {
     "sample": ("tests/test_notebooks.py", "tests/test_report_safety.py", "tests/test_browser.py"),
-    "crash": ("tests/test_crash_report.py", "tests/test_crash.py"),
+    "crash": ("tests/test_crash_report.py", "tests/test_crash.py", "tests/test_interrupt.py"),
 }
 
 

@@ -65,6 +65,16 @@ def test_report_has_the_narrative_and_the_sections(report_html):
     assert "Vi Hương" in text and "Lục Bình" in text
 
 
+def test_report_quality_section_names_the_file_that_was_not_read(report_html):
+    """Spec §2: the signed PDF beside the workbook is not read, and the report says so."""
+    from sample_render import SIGNED_PDF
+
+    text = visible_text(report_html)
+    quality = text[text.index("Chất lượng dữ liệu"):]
+    assert f"2024-06/{SIGNED_PDF}" in quality
+    assert "file_not_read" in quality or "không đọc" in quality.lower()
+
+
 def test_report_lists_full_and_no_disbursement_as_the_notice_does(report_html):
     text = visible_text(report_html)
     water = re.search(r"Hỗ trợ nước sinh hoạt phân tán (.*?) (Vũ Muộn, Mỹ Thanh)", text)

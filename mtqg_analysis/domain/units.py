@@ -186,7 +186,8 @@ def read_units_csv(path: Path) -> tuple[pd.DataFrame, list[dict]]:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"the units table is not a readable CSV ({exc})", path.name) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
-    frame = frame.loc[:, ~frame.columns.duplicated()].apply(lambda column: column.str.strip())
+    # Windows-1258 writes "ã" as "a" and a combining tilde: every value NFC, as the rest of the package.
+    frame = frame.loc[:, ~frame.columns.duplicated()].apply(lambda column: column.str.normalize("NFC").str.strip())
     frame.index = frame.index + 2  # the row number in the file (header is row 1)
     frame = frame[(frame != "").any(axis=1)]  # empty rows, trailing ";;;;" rows of Excel included
     missing = [c for c in ("code", "name") if c not in frame.columns]
@@ -204,7 +205,7 @@ def read_units_csv(path: Path) -> tuple[pd.DataFrame, list[dict]]:
 def _pad_codes(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[dict]]:
     """Zero-pad all-digit codes shorter than their kind's width ("1969" -> "01969")."""
     widths = dict(zip(*[resources.table("unit_kinds.csv")[c] for c in ("kind", "code_width")]))
-    width = frame["kind"].str.strip().str.lower().map(widths).fillna(0).astype(int)
+    width = pd.to_numeric(frame["kind"].str.lower().map(widths), errors="coerce").fillna(0).astype(int)
     short = frame["code"].str.fullmatch(r"\d+") & (frame["code"].str.len() < width)
     findings = []
     for row, code, wide in zip(frame.index[short], frame.loc[short, "code"], width[short]):

@@ -43,7 +43,8 @@ def sheets(path: Path, display: str) -> Iterator[SheetGrid]:
 
     guards.check_ods(path, display)
     try:
-        book = CalamineWorkbook.from_path(str(path))
+        with open(path, "rb") as handle:  # from a file, not a path: calamine would go by the suffix
+            book = CalamineWorkbook.from_filelike(handle)
         formatting = _formatting(path)
     except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise NotReadable(f"the spreadsheet cannot be read ({type(exc).__name__}: {exc}); {SAVE_AS}", display) from None

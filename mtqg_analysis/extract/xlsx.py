@@ -24,7 +24,7 @@ def sheets(path: Path, display: str) -> Iterator[SheetGrid]:
 
     guards.check_xlsx(path, display)
     try:
-        workbook = openpyxl.load_workbook(path, data_only=True)
+        workbook = _load(path, data_only=True)
     except zipfile.BadZipFile:
         raise NotReadable("the file is not a valid .xlsx workbook (damaged or not an Excel file); " + SAVE_AGAIN,
                           display) from None
@@ -51,10 +51,17 @@ def sheets(path: Path, display: str) -> Iterator[SheetGrid]:
             conversions=conversions, percent=percent, fill=fill)
 
 
-def _formula_workbook(path: Path, display: str):
+def _load(path: Path, data_only: bool):
+    """openpyxl's workbook from an open file: openpyxl refuses a path by its suffix, and a
+    workbook is read by its content, whatever it is named (an .xlsx saved as "bao-cao.xls")."""
     import openpyxl
 
+    with open(path, "rb") as handle:
+        return openpyxl.load_workbook(handle, data_only=data_only)
+
+
+def _formula_workbook(path: Path, display: str):
     try:
-        return openpyxl.load_workbook(path, data_only=False)
+        return _load(path, data_only=False)
     except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as exc:  # loaded once already
         raise NotReadable(f"the workbook's formulas cannot be read ({type(exc).__name__})", display) from None

@@ -106,6 +106,7 @@ def _build(period: Period, data_dir: Path) -> BuildResult:
     out_dir = processed_dir(period, data_dir)
     record = manifests.manifest(input_files(period, data_dir), raw, manifests.read_manifest(out_dir))
     write_outputs(out_dir, cleaned.tidy, findings, record)
+    (out_dir / ERRORS_TXT).unlink(missing_ok=True)  # the errors of an earlier failed run are fixed
     log.debug("%s: %d rows, %d findings -> %s", period, len(cleaned.tidy), len(findings), out_dir)
     return BuildResult(period, out_dir, len(cleaned.tidy), len(findings), [str(e) for e in found.not_read])
 
