@@ -39,6 +39,21 @@ def _run_clean(args) -> int:
     return 0
 
 
+def _print_not_read_of(command: str, periods, data_dir) -> None:
+    """The files not read of periods a command used (their ``file_not_read`` findings)."""
+    from .store import load_quality
+
+    lines = []
+    for period in periods:
+        try:
+            quality = load_quality(period, data_dir, rebuild="never")
+        except MtqgError:
+            continue  # a period that could not be built has said why already
+        found = quality[quality["check"] == "file_not_read"]
+        lines += [f"file {f}: {m}" for f, m in zip(found["source_file"], found["message"])]
+    _print_not_read(command, lines)
+
+
 def _print_not_read(command: str, not_read: list) -> None:
     """Files of the period that were not read, printed last on every run, even with --quiet:
     nothing is dropped silently (spec §2)."""
@@ -59,6 +74,7 @@ def _run_narrative(args) -> int:
     year = load_year(args.period, args.data_dir)
     print(narrative(year.funding, year.period, previous=year.previous, units=year.units,
                     catalog=year.catalog, lang=args.lang), end="")
+    _print_not_read_of(args.command, [year.period], args.data_dir)
     return 0
 
 
@@ -85,8 +101,9 @@ def _run_report(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError("--jobs must be at least 1")
     notebooks = Path(args.notebooks_dir) if args.notebooks_dir else None
-    run = run_report(_periods_from_args(args), args.units, args.data_dir, args.reports_dir, lang,
-                     args.jobs, args.force, notebooks)
+    periods = _periods_from_args(args)
+    run = run_report(periods, args.units, args.data_dir, args.reports_dir, lang, args.jobs, args.force, notebooks)
+    _print_not_read_of(args.command, periods, args.data_dir)
     for error in run.errors:
         print(f"mtqg report: {error}", file=sys.stderr)
     for outcome in run.outcomes:

@@ -246,3 +246,13 @@ def test_adding_a_file_not_read_makes_the_processed_table_stale(data_dir):
     assert not is_stale(PERIOD, data_dir)
     (folder / "bao-cao-ban-ky.pdf").write_bytes(b"%PDF")
     assert is_stale(PERIOD, data_dir)
+
+
+def test_narrative_also_ends_by_naming_the_files_not_read(data_dir, mtqg):
+    folder = good_period(data_dir)
+    (folder / "bao-cao-01993-ban-ky.pdf").write_bytes(b"%PDF-1.4")
+    run = mtqg("narrative", "--period", PERIOD, "--data-dir", data_dir, "--quiet")
+    assert run.code == 0, run.stderr
+    assert "Tân Tú" in run.stdout
+    assert "mtqg narrative: 1 file(s) NOT READ" in run.stderr
+    assert "file 2024-09/bao-cao-01993-ban-ky.pdf: not a report file" in run.stderr

@@ -65,10 +65,12 @@ def test_report_has_the_narrative_and_the_sections(report_html):
     assert "Vi Hương" in text and "Lục Bình" in text
 
 
-def test_report_quality_section_names_the_file_that_was_not_read(report_html):
-    """Spec §2: the signed PDF beside the workbook is not read, and the report says so."""
+def test_report_quality_section_names_the_file_that_was_not_read(rendered, report_html):
+    """Spec §2: the signed PDF beside the workbook is not read; the report and the command say so."""
     from sample_render import SIGNED_PDF
 
+    assert "mtqg report: 1 file(s) NOT READ" in rendered["first"].stderr
+    assert f"file 2024-06/{SIGNED_PDF}: not a report file" in rendered["first"].stderr
     text = visible_text(report_html)
     quality = text[text.index("Chất lượng dữ liệu"):]
     assert f"2024-06/{SIGNED_PDF}" in quality

@@ -31,6 +31,15 @@ def _q(namespace: str, name: str) -> str:
     return f"{{{namespace}}}{name}"
 
 
+# The qualified names the passes below compare with, once (they are met a million times).
+_TABLE, _ROW, _CELL, _COVERED = (_q(TABLE, n) for n in ("table", "table-row", "table-cell", "covered-table-cell"))
+_NAME, _ROWS_REPEATED, _COLUMNS_REPEATED = (_q(TABLE, n) for n in ("name", "number-rows-repeated",
+                                                                    "number-columns-repeated"))
+_COLUMNS_SPANNED, _ROWS_SPANNED, _STYLE_NAME = (_q(TABLE, n) for n in ("number-columns-spanned",
+                                                                       "number-rows-spanned", "style-name"))
+_VALUE_TYPE, _BODY = _q(OFFICE, "value-type"), _q(OFFICE, "body")
+
+
 @dataclass
 class _Formatting:
     merged: list = field(default_factory=list)
@@ -88,37 +97,40 @@ def _formatting(path: Path) -> dict[str, _Formatting]:
             for event, element in ElementTree.iterparse(stream, events=("start", "end")):
                 tag = element.tag
                 if event == "start":
-                    if tag == _q(TABLE, "table"):
-                        table = element.get(_q(TABLE, "name"), "")
-                        current = out.setdefault(table, _Formatting())
-                        r = 0
-                    elif tag == _q(TABLE, "table-row") and current is not None:
+                    if tag == _CELL or tag == _COVERED:
+                        if current is not None:
+                            attrib = element.attrib
+                            if tag == _CELL and attrib and (_STYLE_NAME in attrib or _COLUMNS_SPANNED in attrib
+                                                            or _ROWS_SPANNED in attrib
+                                                            or attrib.get(_VALUE_TYPE) == "percentage"):
+                                _note_cell(element, current, r, c, legacy_styles)
+                            c += int(element.get(_COLUMNS_REPEATED, "1"))
+                    elif tag == _ROW and current is not None:
                         c = 0
                         row = element
-                    elif tag in (_q(TABLE, "table-cell"), _q(TABLE, "covered-table-cell")) and current is not None:
-                        repeat = int(element.get(_q(TABLE, "number-columns-repeated"), "1"))
-                        if tag == _q(TABLE, "table-cell"):
-                            _note_cell(element, current, r, c, legacy_styles)
-                        c += repeat
+                    elif tag == _TABLE:
+                        table = element.get(_NAME, "")
+                        current = out.setdefault(table, _Formatting())
+                        r = 0
                     continue
-                if tag == _q(TABLE, "table-row") and row is not None:
-                    r += int(element.get(_q(TABLE, "number-rows-repeated"), "1"))
+                if tag == _ROW and row is not None:
+                    r += int(element.get(_ROWS_REPEATED, "1"))
                     row = None
                     element.clear()
-                elif tag == _q(TABLE, "table"):
+                elif tag == _TABLE:
                     current = None
                     element.clear()
     return out
 
 
 def _note_cell(element, current: _Formatting, r: int, c: int, legacy_styles: dict[str, str]) -> None:
-    columns = int(element.get(_q(TABLE, "number-columns-spanned"), "1"))
-    rows = int(element.get(_q(TABLE, "number-rows-spanned"), "1"))
+    columns = int(element.get(_COLUMNS_SPANNED, "1"))
+    rows = int(element.get(_ROWS_SPANNED, "1"))
     if columns > 1 or rows > 1:
         current.merged.append((r + 1, r + rows, c + 1, c + columns))
-    if element.get(_q(OFFICE, "value-type")) == "percentage":
+    if element.get(_VALUE_TYPE) == "percentage":
         current.percent.add((r, c))
-    style = element.get(_q(TABLE, "style-name"))
+    style = element.get(_STYLE_NAME)
     if style in legacy_styles:
         current.fonts[(r, c)] = legacy_styles[style]
 
@@ -142,6 +154,6 @@ def _legacy_font_styles(archive: zipfile.ZipFile) -> dict[str, str]:
                     font = element.get(_q(STYLE, "font-name")) or element.get(_q(FO, "font-family"))
                     if legacy.font_encoding(font):
                         styles[name] = font
-                elif event == "end" and element.tag == _q(TABLE, "table"):
-                    element.clear()
+                elif event == "start" and element.tag == _BODY:
+                    break  # the automatic styles come before the body: the tables need not be read
     return styles

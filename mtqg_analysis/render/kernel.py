@@ -214,16 +214,23 @@ class WarmKernel:
             except Exception as exc:  # noqa: BLE001
                 log.debug("closing a kernel client: %s", exc)
 
-    def discard(self) -> None:
-        """Shut the kernel down (if any); the next :meth:`prepare` starts a new one."""
-        from jupyter_core.utils import run_sync
-
+    def _let_go(self):
+        """Close every client of the kernel and forget it; returns its manager (None if none)."""
         if self.km is None:
-            return
+            return None
         self.release_clients()
         km, kc, self.km, self._kc = self.km, self._kc, None, None
         if kc is not None:
             kc.stop_channels()
+        return km
+
+    def discard(self) -> None:
+        """Shut the kernel down (if any); the next :meth:`prepare` starts a new one."""
+        from jupyter_core.utils import run_sync
+
+        km = self._let_go()
+        if km is None:
+            return
         try:
             alive = run_sync(km.is_alive)()
             run_sync(km.shutdown_kernel)(now=not alive)
@@ -239,12 +246,9 @@ class WarmKernel:
     def kill(self) -> None:
         """End the kernel process at once (Ctrl-C, a worker told to stop): no polite shutdown
         request, which would wait for a running cell; its connection file is removed."""
-        if self.km is None:
+        km = self._let_go()
+        if km is None:
             return
-        self.release_clients()
-        km, kc, self.km, self._kc = self.km, self._kc, None, None
-        if kc is not None:
-            kc.stop_channels()
         process = getattr(getattr(km, "provisioner", None), "process", None)
         try:
             if process is not None and process.poll() is None:
