@@ -102,3 +102,25 @@ def test_the_error_list_is_capped_on_screen_and_kept_whole_in_a_file(data_dir, m
     (data_dir / "raw" / PERIOD / "nhieu-loi.csv").unlink()
     assert mtqg("clean", "--period", PERIOD, "--data-dir", data_dir).code == 0
     assert not errors_file.exists()  # a list of errors that were fixed is not left behind
+
+
+def test_a_read_only_reports_folder_is_an_error_naming_it(data_dir, make_workbook, mtqg, tmp_path, monkeypatch):
+    """``mtqg report`` stops before any render when it cannot take its lock in the reports folder."""
+    from mtqg_analysis.store import locking
+
+    make_workbook("a.xlsx", Sheet(rows=[HOUSING]))
+    reports = tmp_path / "reports"
+    real = os.open
+
+    def guarded(path, *args, **kwargs):
+        if os.fspath(path).startswith(os.fspath(reports)):
+            raise PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(locking.os, "open", guarded)
+    run = mtqg("report", "--period", PERIOD, "--data-dir", data_dir, "--reports-dir", reports)
+    assert run.code == 4, run.stderr
+    assert "Traceback" not in run.stderr
+    assert f"cannot write to {reports / ('.' + PERIOD + '.lock')} (Permission denied)" in run.stderr
+    assert "--reports-dir" in run.stderr
+    assert not list(reports.rglob("*.html"))

@@ -151,3 +151,14 @@ def test_the_shipped_sample_without_units_csv_falls_back_and_says_so(tmp_path, m
         units = units_for(sample)
     assert units.name("01993") == "Xã Tân Tú"
     assert "using the packaged units of huyện Bạch Thông (the shipped sample)" in caplog.text
+
+
+def test_narrative_reads_a_units_csv_with_reused_codes(tmp_path, mtqg):
+    """The second edition's units.csv (GSO reused 01969 in 2025) serves the period's own units."""
+    import shutil
+
+    case = REPO / "tests" / "fixtures" / "spec-examples-v2" / "ex7-money-in-column-header"
+    shutil.copytree(case / "raw", tmp_path / "data" / "raw")
+    run = mtqg("narrative", "--period", "2024-06", "--data-dir", tmp_path / "data")
+    assert run.code == 0, run.stderr
+    assert "6 tháng đầu năm 2024" in run.stdout and "Phủ Thông" in run.stdout

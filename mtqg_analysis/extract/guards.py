@@ -1,18 +1,22 @@
 """Protective checks before a raw file is opened (docs/robustness.md).
 
-openpyxl trusts its input: a renamed .xls, a password-protected file, a zip bomb or a sheet with
+The readers trust their input: a renamed .xls, a password-protected file, a zip bomb or a sheet with
 a cell at XFD1048576 gives a cryptic exception, or takes all the memory of the district office's
 laptop. These checks look at the file cheaply first (its first bytes, the zip central directory,
 a streamed scan of the sheet XML, never extracting to disk) and refuse what cannot be a commune
 report, with a message a district officer can act on.
 
 - :func:`check_raw_file`: for every file found under ``data/raw/<period>/``: regular file, not a
-  link leading outside the raw folder, not larger than :data:`MAX_FILE_BYTES`.
-- :func:`check_xlsx`: for workbooks, before openpyxl: a zip (not an old .xls, not an encrypted
-  file, not another format), not a zip bomb, every sheet within :data:`MAX_ROWS`,
-  :data:`MAX_COLUMNS` and :data:`MAX_CELLS`.
+  link leading outside the raw folder, not larger than :data:`MAX_FILE_BYTES`, readable.
+- :func:`workbook_kind`: "xlsx", "xls" or "ods" by the file's first bytes and zip members, not
+  its name; empty, encrypted and other files are refused here.
+- :func:`check_xlsx`: for .xlsx/.xlsm, before openpyxl: a zip (not another format), not a zip
+  bomb, every sheet within :data:`MAX_ROWS`, :data:`MAX_COLUMNS` and :data:`MAX_CELLS`, all sheets
+  together within :data:`MAX_WORKBOOK_CELLS`; :func:`check_ods` the same checks for .ods;
+  :func:`check_cells` the workbook bound for the readers that count cells as they load sheets.
 
-Both raise :class:`~mtqg_analysis.errors.InputError` naming the file (and the sheet).
+All raise :class:`~mtqg_analysis.errors.NotReadable` naming the file (and the sheet): the file is
+then a ``file_not_read`` finding and the run goes on without it (spec §2).
 """
 from __future__ import annotations
 

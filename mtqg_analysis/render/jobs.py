@@ -116,10 +116,10 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
                 errors.append(f"{period}: unit code {code!r} is not a plain code; it is not rendered")
                 continue
             if code not in present:
-                errors.append(f"{period}: unit {code} ({units.name(code)}) reported nothing in this period")
+                errors.append(f"{period}: unit {code} ({year.units.name(code)}) reported nothing in this period")
                 continue
             params = dict(common, unit_code=code)
             jobs.append(Job(period, code, str(notebooks / f"{NOTEBOOKS['scorecard']}.ipynb"), str(out_dir), params,
-                            fill("title.scorecard", lang, unit=units.name(code), label=label(period, lang)), lang,
+                            fill("title.scorecard", lang, unit=year.units.name(code), label=label(period, lang)), lang,
                             dict(base, notebook=notebook_hash["scorecard"], parameters=params)))
     return Plan(jobs, errors)

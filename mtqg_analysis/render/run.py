@@ -46,8 +46,18 @@ def remove_leftovers(folder: Path) -> None:
 def run_report(periods: list[str], unit_args: list[str] | None, data_dir: Path, reports_dir: Path,
                lang: str = "vi", jobs: int | None = None, force: bool = False,
                notebooks: Path | None = None) -> ReportRun:
-    """Render the reports of ``periods`` (and the scorecards of ``unit_args``)."""
+    """Render the reports of ``periods`` (and the scorecards of ``unit_args``). A reports folder
+    that cannot be written (read-only, a full disk) is an OutputError naming it."""
     planned = plan(periods, unit_args, data_dir, reports_dir, lang, notebooks)
+    try:
+        outcomes, unchanged = _render(planned, reports_dir, lang, jobs, force)
+    except OSError as exc:
+        raise atomic.output_error(exc, reports_dir) from None
+    ordered = sorted(outcomes + unchanged, key=lambda o: (o.job.period, o.job.stem != REPORT, o.job.stem))
+    return ReportRun(ordered, planned.errors)
+
+
+def _render(planned, reports_dir: Path, lang: str, jobs: int | None, force: bool):
     with contextlib.ExitStack() as held:
         # Runs on the same periods take turns; whoever holds a period's lock may delete the
         # temporary files a killed run left in its folder.
@@ -69,5 +79,4 @@ def run_report(periods: list[str], unit_args: list[str] | None, data_dir: Path, 
             raise
         if todo or not (reports_dir / "index.html").exists():
             write_index(reports_dir, lang)
-    ordered = sorted(outcomes + unchanged, key=lambda o: (o.job.period, o.job.stem != REPORT, o.job.stem))
-    return ReportRun(ordered, planned.errors)
+    return outcomes, unchanged

@@ -121,7 +121,7 @@ def load_year(period, data_dir=None, *, rebuild: str = "auto") -> YearData:
     inputs = pd.DataFrame([{"file": name, "size": entry["size"], "sha256": entry["sha256"]}
                            for name, entry in sorted(files.items())], columns=["file", "size", "sha256"])
     return YearData(period=period, periods=frames, quality=load_quality(period, data_dir, rebuild="never"),
-                    inputs=inputs, units=units_for(data_dir), catalog=load_catalog(),
+                    inputs=inputs, units=units_for(data_dir).as_of(period), catalog=load_catalog(),
                     data_name=data_dir.resolve().name, manifests=records)
 
 
