@@ -35,6 +35,11 @@ def capital_words() -> dict[str, tuple[str, str]]:
     return {fold(w): (c, b) for w, c, b in zip(table["word"], table["capital_type"], table["budget_source"])}
 
 
+@lru_cache(maxsize=None)
+def _total_words_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_row_words()["total"], key=len, reverse=True))
+
+
 def total_scope(label: str, catalog: Catalog) -> str | None:
     """For a total row's label, the catalog line it totals ("" for the whole sheet); None when the
     label is not a total. "Tổng cộng", "Cộng" and "Tổng số" alone or followed by a formula or a
@@ -44,7 +49,7 @@ def total_scope(label: str, catalog: Catalog) -> str | None:
     words = _row_words()
     if folded in words["total"]:
         return ""
-    for word in sorted(words["total"], key=len, reverse=True):
+    for word in _total_words_longest_first():
         if not folded.startswith(word) or len(folded) == len(word) or folded[len(word)].isalnum():
             continue
         rest = folded[len(word):].strip(" :.-–—")
