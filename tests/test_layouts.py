@@ -229,6 +229,7 @@ def test_a_comma_that_gives_a_fraction_of_a_dong_is_an_ambiguous_number(data_dir
     _, quality = cleaned(mtqg, data_dir)
     found = quality[quality["check"] == "ambiguous_number"]
     assert len(found) == 1 and found.iloc[0]["source_row"] == str(ROW)
+    assert (found.iloc[0]["unit_code"], found.iloc[0]["line_code"]) == ("01993", "DA1.ND2")
     assert f"'1,150' in column {column_letter(Sheet(), 'disbursed')}" in found.iloc[0]["message"]
     assert "fraction of a đồng" in found.iloc[0]["message"]
 

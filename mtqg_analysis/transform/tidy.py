@@ -226,7 +226,7 @@ def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: 
     rate = rate.where(~rows["rate_is_fraction"].astype(bool), rate * 100)
 
     # Amounts: parsed once for the period, converted with each sheet's money unit.
-    cells = cells.merge(rows[["t", "pos", "kind", "source_row"]], on=["t", "pos"], how="left")
+    cells = cells.merge(rows[["t", "pos", "kind", "source_row", "unit_code", "line_code"]], on=["t", "pos"], how="left")
     values, blank, bad = parse_numbers(cells["raw"])
     cell_counted = cells["kind"].isin(["data", "subtotal", "total"])
     cell_key = (cells["side"] + "|" + cells["capital_type"] + "|" + cells["budget_source"]).tolist()
@@ -322,8 +322,8 @@ def _ambiguous_amounts(cells: pd.DataFrame, acc: _Period) -> tuple[pd.DataFrame,
         why = ("the sheet's totals match only that reading" if use_english
                else "it gives a fraction of a đồng in this sheet's money unit; check the cell")
         reading = text.replace(",", ".") if use_english else text
-        findings.append({"severity": "warning", "check": "ambiguous_number", "unit_code": "", "line_code": "",
-                         "source_file": table.file, "source_sheet": table.sheet,
+        findings.append({"severity": "warning", "check": "ambiguous_number", "unit_code": cells["unit_code"].iloc[i],
+                         "line_code": cells["line_code"].iloc[i], "source_file": table.file, "source_sheet": table.sheet,
                          "source_row": int(cells["source_row"].iloc[i]),
                          "message": f"'{text}' in column {column} may be {text} (decimal comma) or {text.replace(',', '.')} "
                                     f"(thousands typed the English way): read as {reading} because {why}"})
