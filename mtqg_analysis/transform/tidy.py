@@ -120,12 +120,22 @@ def _gather_csv(t: int, table: RawTable, units: Units, catalog: Catalog, acc: _P
     row_numbers = rows["source_row"].tolist()
     unit_codes, line_codes, splits = [], [], []
     unit_column, line_column = table.columns["unit"].describe(), table.columns["line"].describe()
+    # A name is resolved once per file: an unknown one (looked up against every unit for the
+    # closest names) repeats on thousands of rows of a large CSV.
+    resolved: dict[str, str | InputError] = {}
     for i, (unit_text, line_text) in enumerate(zip(rows["unit"].tolist(), rows["line"].tolist())):
-        try:
-            unit_codes.append(units.resolve(normalize(unit_text), file=table.file, row=row_numbers[i], column=unit_column))
-        except InputError as error:
-            errors.append(error)
+        name = normalize(unit_text)
+        if name not in resolved:
+            try:
+                resolved[name] = units.resolve(name, file=table.file, column=unit_column)
+            except InputError as error:
+                resolved[name] = error
+        found = resolved[name]
+        if isinstance(found, InputError):
+            errors.append(InputError(found.message, table.file, "", row_numbers[i], unit_column))
             unit_codes.append("")
+        else:
+            unit_codes.append(found)
         line = normalize(line_text)
         code = catalog.match_code(line)
         if code is None:
