@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__
-from .errors import BusyError, MtqgError, ParameterError
+from .errors import SHOWN_ERRORS, BusyError, InputErrors, MtqgError, OutputError, ParameterError
 
 log = logging.getLogger("mtqg")
 
@@ -30,6 +30,8 @@ EPILOG = f"""exit codes:
   1    mtqg report: some renders failed (the others were written; the failed ones kept their old HTML)
   {MtqgError.exit_code}    bad input or arguments: every problem is listed, nothing was written for that period
   {BusyError.exit_code}    another mtqg run was working on the same period and did not finish in time
+  {OutputError.exit_code}    an output could not be written (read-only folder, disk full, file open in Excel);
+       the previous outputs are whole
   130  interrupted (Ctrl-C)
 
 folders:
@@ -58,6 +60,8 @@ def _run_init(args) -> int:
     print(f"next: edit {written[1]} (the units of your district or province), put the reports of a period in "
           f"{args.data_dir / 'raw' / '<period>'}/ and run: mtqg clean --period <period> --data-dir {args.data_dir}")
     return 0
+
+
 def _folders(args) -> None:
     """Resolve the default folders, and say clearly where the data was looked for when it is not there."""
     from .render.params import validate_period
@@ -88,7 +92,32 @@ def _run_clean(args) -> int:
 
     result = build_period(args.period, data_dir=args.data_dir)
     print(f"{result.rows} rows, {result.findings} data-quality finding(s) -> {result.out_dir}")
+    _print_not_read(args.command, result.not_read)
     return 0
+
+
+def _print_not_read_of(command: str, periods, data_dir) -> None:
+    """The files not read of periods a command used (their ``file_not_read`` findings)."""
+    from .store import load_quality
+
+    lines = []
+    for period in periods:
+        try:
+            quality = load_quality(period, data_dir, rebuild="never")
+        except MtqgError:
+            continue  # a period that could not be built has said why already
+        found = quality[quality["check"] == "file_not_read"]
+        lines += [f"file {f}: {m}" for f, m in zip(found["source_file"], found["message"])]
+    _print_not_read(command, lines)
+
+
+def _print_not_read(command: str, not_read: list) -> None:
+    """Files of the period that were not read, printed last on every run, even with --quiet:
+    nothing is dropped silently (spec §2)."""
+    if not_read:  # warnings: shown with --quiet too, and stamped with the time like every log line
+        log.warning("mtqg %s: %d file(s) NOT READ (see file_not_read in quality.csv):", command, len(not_read))
+        for line in not_read:
+            log.warning("  - %s", line)
 
 
 # --- narrative (spec §5, notice section 2) ------------------------------------------------------
@@ -101,6 +130,7 @@ def _run_narrative(args) -> int:
     year = load_year(args.period, args.data_dir)
     print(narrative(year.funding, year.period, previous=year.previous, units=year.units,
                     catalog=year.catalog, lang=args.lang), end="")
+    _print_not_read_of(args.command, [year.period], args.data_dir)
     return 0
 
 
@@ -128,8 +158,10 @@ def _run_report(args) -> int:
         raise ParameterError("--jobs must be at least 1")
     notebooks = Path(args.notebooks_dir) if args.notebooks_dir else None
     phases = list(dict.fromkeys(validate_phase(p) for p in args.phase or []))
-    run = run_report(_periods_from_args(args), args.units, args.data_dir, args.reports_dir, lang,
-                     args.jobs, args.force, notebooks, phases)
+    periods = _periods_from_args(args)
+    run = run_report(periods, args.units, args.data_dir, args.reports_dir, lang, args.jobs, args.force,
+                     notebooks, phases)
+    _print_not_read_of(args.command, periods, args.data_dir)
     for error in run.errors:
         print(f"mtqg report: {error}", file=sys.stderr)
     for outcome in run.outcomes:
@@ -265,6 +297,10 @@ def _run(args) -> int:
     try:
         _folders(args)
         return args.func(args) or 0
+    except InputErrors as exc:
+        print(f"mtqg {args.command}: {exc.text(limit=SHOWN_ERRORS)}", file=sys.stderr)
+        _print_not_read(args.command, [str(e) for e in exc.not_read])
+        return exc.exit_code
     except MtqgError as exc:
         print(f"mtqg {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code

@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+#: Errors a run prints on screen; the full list of a longer one goes to a file beside the outputs.
+SHOWN_ERRORS = 50
+
+
 class MtqgError(Exception):
     """Base class of every error the CLI turns into a clear message and a non-zero exit."""
 
@@ -45,23 +49,51 @@ class InputError(MtqgError):
         return f"{where}: {self.message}" if where else self.message
 
 
+class NotReadable(InputError):
+    """A file (or folder) of a period that cannot be opened or listed as a whole: the run goes on
+    without it and names it in a ``file_not_read`` finding (spec §2), instead of stopping."""
+
+
 @dataclass
 class InputErrors(MtqgError):
-    """Every input error found in one run, reported together."""
+    """Every input error found in one run, reported together.
+
+    ``not_read`` lists the files of the period that could not be read at all (spec §2), so that a
+    failed run names them too; ``full_list`` is the file holding every error when there are more
+    than a screen shows.
+    """
 
     errors: list[InputError] = field(default_factory=list)
     context: str = ""
+    not_read: list[InputError] = field(default_factory=list)
+    full_list: str = ""
 
     def __post_init__(self):
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        return self.text()
+
+    def text(self, limit: int | None = None) -> str:
+        """The errors as lines; with ``limit``, the first ``limit`` and a count of the others."""
         head = f"{len(self.errors)} error(s)" + (f" in {self.context}" if self.context else "")
-        return head + ":\n" + "\n".join(f"  - {e}" for e in self.errors)
+        shown = self.errors if limit is None else self.errors[:limit]
+        lines = [f"  - {e}" for e in shown]
+        if len(shown) < len(self.errors):
+            where = f"; the full list is in {self.full_list}" if self.full_list else ""
+            lines.append(f"  ... and {len(self.errors) - len(shown)} more error(s){where}")
+        return head + ":\n" + "\n".join(lines)
 
 
 class ParameterError(MtqgError, ValueError):
     """A bad command-line or notebook parameter (period, unit code, language, path)."""
+
+
+class OutputError(MtqgError):
+    """An output could not be written (a read-only folder, a full disk): the message names the
+    path and what to do; the previous outputs are left whole."""
+
+    exit_code = 4
 
 
 class BusyError(MtqgError):

@@ -9,7 +9,9 @@ The 2024-06 district report and the scorecard of Vi Hương (01975) are rendered
 - the last notes of Vi Hương's sheet carry :data:`PAYLOADS`;
 
 and the data and reports folders have odd but legitimate names (spaces, quotes, "$(id)",
-non-ASCII): they must be used as paths, never as code. None of it changes a figure. The notebook,
+non-ASCII): they must be used as paths, never as code. A signed PDF lies beside the workbook
+(:data:`SIGNED_PDF`), as offices keep them: it is not read, and the report says so in its data
+quality section (spec §2). None of it changes a figure. The notebook,
 report-safety and browser tests all read this one render.
 """
 from __future__ import annotations
@@ -29,6 +31,7 @@ NAME = f"Xã Vi Hương {PAYLOADS[0]}"
 ALIAS = PAYLOADS[3]
 DATA_NAME = "dữ liệu 'x' $(id)"
 REPORTS_NAME = 'báo cáo "y" ; z'
+SIGNED_PDF = "bao-cao-ban-ky.pdf"
 
 
 def set_unit(data: Path, which: str, **values: str) -> None:
@@ -76,6 +79,7 @@ def render_sample(base: Path) -> dict:
     data = copy_sample(base / DATA_NAME)
     set_unit(data, UNIT, name=NAME, aliases=f"Vi Hương|{SHEET}|{ALIAS}")
     hostile_workbook(data)
+    (data / "raw" / "2024-06" / SIGNED_PDF).write_bytes(b"%PDF-1.4 signed scan of the report")
     reports = base / REPORTS_NAME
     first = mtqg_process("report", "--period", "2024-H1", "--units", UNIT, "--jobs", "2",
                          "--data-dir", data, "--reports-dir", reports, cwd=base)

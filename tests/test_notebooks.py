@@ -97,6 +97,16 @@ def test_report_tables_are_set_as_an_annex(report_html):
     assert "bình quân" in report_html or "Hình 1." in text
     # the first period of the year: no trajectory table repeating the headline, one sentence instead
     assert "Đây là kỳ đầu tiên của năm" in text
+def test_report_quality_section_names_the_file_that_was_not_read(rendered, report_html):
+    """Spec §2: the signed PDF beside the workbook is not read; the report and the command say so."""
+    from sample_render import SIGNED_PDF
+
+    assert "mtqg report: 1 file(s) NOT READ" in rendered["first"].stderr
+    assert f"file 2024-06/{SIGNED_PDF}: not a report file" in rendered["first"].stderr
+    text = visible_text(report_html)
+    quality = text[text.index("Chất lượng dữ liệu"):]
+    assert f"2024-06/{SIGNED_PDF}" in quality
+    assert "file_not_read" in quality or "không đọc" in quality.lower()
 
 
 def test_report_lists_full_and_no_disbursement_as_the_notice_does(report_html):

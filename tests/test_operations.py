@@ -36,13 +36,14 @@ def test_log_lines_start_with_the_local_time_and_its_offset(data_dir, make_workb
     from workbook_builder import PERIOD, Sheet
 
     make_workbook("a.xlsx", Sheet(rows=[("1", "Nội dung số 02: Hỗ trợ nhà ở", "nhà", 7, "12", 3, "10", None, None)]))
-    (data_dir / "raw" / PERIOD / "notes.txt").write_text("not a report", encoding="utf-8")  # logged as ignored
+    (data_dir / "raw" / PERIOD / "notes.txt").write_text("not a report", encoding="utf-8")  # logged as not read
     before = datetime.now().astimezone().replace(microsecond=0)
     run = mtqg("clean", "--period", PERIOD, "--data-dir", data_dir)
     after = datetime.now().astimezone()
     assert run.code == 0, run.stderr
     lines = [line for line in run.stderr.splitlines() if line.strip()]
-    assert any("ignored notes.txt" in line for line in lines)
+    assert any("1 file(s) NOT READ" in line for line in lines)
+    assert any(f"file {PERIOD}/notes.txt: not a report file" in line for line in lines)
     assert lines and all(TIMESTAMP.match(line) for line in lines), lines
     for line in lines:
         when = datetime.fromisoformat(TIMESTAMP.match(line)[1])

@@ -435,7 +435,7 @@ def test_files_in_subfolders_are_read(data_dir, make_workbook):
     assert list(tidy["source_file"]) == ["2024-09/xa/tan-tu/bao-cao.xlsx"]
 
 
-def test_lock_files_hidden_files_and_other_extensions_are_ignored(data_dir, make_workbook):
+def test_lock_files_and_hidden_files_are_skipped_other_files_are_named_not_read(data_dir, make_workbook):
     make_workbook("a.xlsx", Sheet(rows=[HOUSING]))
     folder = data_dir / "raw" / PERIOD
     (folder / "~$a.xlsx").write_bytes(b"\x00lock file of Excel")
@@ -446,6 +446,10 @@ def test_lock_files_hidden_files_and_other_extensions_are_ignored(data_dir, make
     (folder / "cu.xls").write_bytes(b"\xd0\xcf\x11\xe0 old")
     tidy = build(data_dir)
     assert list(tidy["source_file"]) == ["2024-09/a.xlsx"]
+    not_read = findings(data_dir, "file_not_read").set_index("source_file")["message"]
+    assert sorted(not_read.index) == ["2024-09/cu.xls", "2024-09/ghi-chu.txt"]  # never silently dropped
+    assert "not a report file" in not_read["2024-09/ghi-chu.txt"]
+    assert "not an Excel or OpenDocument workbook" in not_read["2024-09/cu.xls"]
 
 
 def test_a_folder_named_by_a_period_alias_is_read(data_dir, make_workbook):

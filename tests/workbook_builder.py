@@ -171,10 +171,8 @@ def write_sheet(ws, sheet: Sheet) -> dict[str, int]:
     return {"header_row": top, "first_row": first}
 
 
-def build_workbook(path: Path, *sheets: Sheet | TextSheet) -> Path:
-    """Write ``sheets`` (in order) to a new workbook at ``path``; parent folders are created."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def workbook(*sheets: Sheet | TextSheet) -> openpyxl.Workbook:
+    """A new openpyxl workbook holding ``sheets`` in order (not saved: see ``workbook_kinds``)."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for sheet in sheets:
@@ -184,7 +182,14 @@ def build_workbook(path: Path, *sheets: Sheet | TextSheet) -> Path:
                 ws.cell(row=i, column=1, value=line)
         else:
             write_sheet(ws, sheet)
-    wb.save(path)
+    return wb
+
+
+def build_workbook(path: Path, *sheets: Sheet | TextSheet) -> Path:
+    """Write ``sheets`` (in order) to a new workbook at ``path``; parent folders are created."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook(*sheets).save(path)
     return path
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import io
 import re
 import unicodedata
 from functools import lru_cache
@@ -28,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, InputErrors, ParameterError
-from . import resources
+from . import csv_text, resources
 from .periods import Period, parse_period
 from .text import fold
 
@@ -109,7 +110,7 @@ def with_parents(frame: pd.DataFrame) -> pd.DataFrame:
             below &= out["kind"] == "huyen"
         else:
             below &= out["kind"].isin(COMMUNE_KINDS)
-        out.loc[below, "parent_code"] = out.loc[below, by].map(fold).map(names).fillna("")
+        out.loc[below, "parent_code"] = out.loc[below, by].map(fold).map(lambda name: names.get(name, ""))
     return out
 
 
@@ -121,7 +122,8 @@ class Units:
     today).
     """
 
-    def __init__(self, frame: pd.DataFrame, source: str = "units.csv", on=None):
+    def __init__(self, frame: pd.DataFrame, source: str = "units.csv", on=None, findings: list[dict] | None = None):
+        self.findings = list(findings or [])  # code_padded findings of reading the file (spec §2.1)
         history = frame.reset_index(drop=True)
         for column in COLUMNS:
             if column not in history.columns:
@@ -155,7 +157,7 @@ class Units:
     def at(self, when) -> "Units":
         """The same units seen at ``when``: a date, or a period (its last day; ``YYYY-EXT``:
         31 December)."""
-        return Units(self.history, self.source, as_date(when))
+        return Units(self.history, self.source, as_date(when), self.findings)
 
     def valid_in(self, period) -> pd.DataFrame:
         """Units in force at the end of ``period`` (spec §2.1)."""
@@ -393,29 +395,21 @@ def _start_of(units: Units, code: str) -> dt.date:
 
 
 def load_units(path: str | Path | None = None) -> Units:
-    """Units from ``path`` (normally ``data/raw/units.csv``); the packaged Bạch Thông list if None."""
+    """Units from ``path`` (normally ``data/raw/units.csv``, read by :func:`read_units_csv`); the
+    packaged Bạch Thông list if None."""
     if path is None:
         return Units(resources.table("units-bach-thong.csv"), "the packaged units-bach-thong.csv")
     path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(f"cannot read the units table: {exc}", str(path)) from None
-    missing = [c for c in ("code", "name") if c not in frame.columns]
-    if missing:
-        raise InputError(f"the units table lacks the column(s) {', '.join(missing)}", str(path))
-    for column in COLUMNS:
-        if column not in frame.columns:
-            frame[column] = ""
+    frame, findings = read_units_csv(path)
     bad = ~frame["code"].map(is_unit_code)
     if bad.any():
         errors = [InputError(f"unit code '{code}' is not a code (letters, digits, '_' or '-', as GSO codes)",
-                             path.name, "", int(i) + 2, "code") for i, code in frame.loc[bad, "code"].items()]
+                             path.name, "", int(i), "code") for i, code in frame.loc[bad, "code"].items()]
         raise InputErrors(errors, path.name)
     errors = date_errors(frame, path.name) or overlap_errors(frame, path.name)
     if errors:
         raise InputErrors(errors, path.name)
-    return Units(frame[COLUMNS], path.name)
+    return Units(frame[COLUMNS], path.name, findings=findings)
 
 
 def date_errors(frame: pd.DataFrame, file: str) -> list[InputError]:
@@ -425,12 +419,12 @@ def date_errors(frame: pd.DataFrame, file: str) -> list[InputError]:
         for i, text in frame[column].items():
             if text and not (_ISO_DATE.match(text) and _is_date(text)):
                 errors.append(InputError(f"'{text}' is not a date (write YYYY-MM-DD, e.g. 2025-07-01)",
-                                         file, "", int(i) + 2, column))
+                                         file, "", int(i), column))
     if errors:
         return errors
     backwards = (frame["valid_from"] != "") & (frame["valid_to"] != "") & (frame["valid_to"] < frame["valid_from"])
     return [InputError(f"unit '{frame.at[i, 'code']}' ends ({frame.at[i, 'valid_to']}) before it begins "
-                       f"({frame.at[i, 'valid_from']})", file, "", int(i) + 2, "valid_to") for i in frame.index[backwards]]
+                       f"({frame.at[i, 'valid_from']})", file, "", int(i), "valid_to") for i in frame.index[backwards]]
 
 
 def _is_date(text: str) -> bool:
@@ -445,7 +439,7 @@ def overlap_errors(frame: pd.DataFrame, file: str) -> list[InputError]:
     """A code is unique among the units in force on any one date (spec §2.1): two spans of one
     code must not overlap. Reusing a code after the first unit ended is allowed."""
     errors = []
-    spans = frame.assign(_row=frame.index.to_series() + 2, _from=frame["valid_from"].replace("", "0000-00-00"),
+    spans = frame.assign(_row=frame.index.to_series(), _from=frame["valid_from"].replace("", "0000-00-00"),
                          _to=frame["valid_to"].replace("", "9999-99-99"))
     for code, group in spans.groupby("code", sort=False):
         group = group.sort_values(["_from", "_row"], kind="stable")
@@ -456,3 +450,58 @@ def overlap_errors(frame: pd.DataFrame, file: str) -> list[InputError]:
                                          "a code may be reused only after the first unit ended (valid_to)",
                                          file, "", int(b["_row"]), "code"))
     return errors
+
+
+def read_units_csv(path: Path) -> tuple[pd.DataFrame, list[dict]]:
+    """``units.csv`` as people edit it (spec §2.1): read like a tidy CSV (UTF-8 with or without
+    BOM, UTF-16, Windows-1258; "," or ";"), empty rows dropped, values trimmed, and all-digit codes
+    that Excel shortened zero-padded to their kind's width, each with a ``code_padded`` finding.
+    Returns the rows (1-based file row numbers in the index) and the findings."""
+    if not path.is_file():
+        raise InputError(f"the units table was not found (looked for {path}); every data folder needs "
+                         "raw/units.csv listing its communes (columns code, name, kind, aliases, ...; see the "
+                         "README, 'What goes in')", path.name)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"the units table cannot be read ({exc.strerror}); give the user running mtqg "
+                         "permission to read it", path.name) from None
+    text = csv_text.decode(data, path.name)
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=csv_text.delimiter(text), dtype=str, keep_default_na=False,
+                            skip_blank_lines=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"the units table is not a readable CSV ({exc})", path.name) from None
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    # Windows-1258 writes "ã" as "a" and a combining tilde: every value NFC, as the rest of the package.
+    frame = frame.loc[:, ~frame.columns.duplicated()].apply(lambda column: column.str.normalize("NFC").str.strip())
+    frame.index = frame.index + 2  # the row number in the file (header is row 1)
+    frame = frame[(frame != "").any(axis=1)]  # empty rows, trailing ";;;;" rows of Excel included
+    missing = [c for c in ("code", "name") if c not in frame.columns]
+    if missing:
+        found = ", ".join(frame.columns) or "none"
+        raise InputError(f"the units table lacks the column(s) {', '.join(missing)} (columns found: {found}); "
+                         "the first row must name the columns: code,name,kind,...", path.name, "", 1)
+    for column in COLUMNS:
+        if column not in frame.columns:
+            frame[column] = ""
+    frame, findings = _pad_codes(frame, path.name)
+    return frame, findings
+
+
+def _pad_codes(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[dict]]:
+    """Zero-pad all-digit codes shorter than their kind's width ("1969" -> "01969")."""
+    widths = dict(zip(*[resources.table("unit_kinds.csv")[c] for c in ("kind", "code_width")]))
+    width = pd.to_numeric(frame["kind"].str.lower().map(widths), errors="coerce").fillna(0).astype(int)
+    short = frame["code"].str.fullmatch(r"\d+") & (frame["code"].str.len() < width)
+    findings = []
+    for row, code, wide in zip(frame.index[short], frame.loc[short, "code"], width[short]):
+        padded = code.zfill(int(wide))
+        findings.append({"severity": "info", "check": "code_padded", "unit_code": padded, "line_code": "",
+                         "source_file": name, "source_sheet": "", "source_row": int(row),
+                         "message": f"unit code '{code}' padded to '{padded}' (Excel drops leading zeros when it "
+                                    "saves a CSV; save units.csv with the code column as text to keep them)",
+                         "details": {"code": code, "padded": padded}})
+    frame = frame.copy()
+    frame.loc[short, "code"] = [c.zfill(int(w)) for c, w in zip(frame.loc[short, "code"], width[short])]
+    return frame, findings

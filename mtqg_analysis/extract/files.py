@@ -1,20 +1,48 @@
 """Which files a period has (spec §2): the one place that lists ``data/raw/<period>/``.
 
 Every report file of the period folder (subfolders included) is listed; Excel lock files
-(``~$*``) and hidden files are skipped. The processed table, its staleness check and the renders'
+(``~$*``) and hidden files are skipped. Any other file, and any folder that cannot be listed, is
+never dropped silently: :func:`period_listing` names it with what to do, and the run turns it into
+a ``file_not_read`` finding. The processed table, its staleness check and the renders'
 fingerprints all take their list of files from :func:`raw_files`.
 """
 from __future__ import annotations
 
 import logging
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from ..domain import resources
 from ..domain.periods import Period, is_period, parse_period
-from ..errors import InputError
+from ..errors import InputError, NotReadable
 
 log = logging.getLogger(__name__)
 
-REPORT_SUFFIXES = {".xlsx", ".xlsm", ".csv"}
+REPORT_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".csv"}
+REPORT_KINDS = ".xlsx, .xlsm, .xls, .ods or .csv"
+
+
+@lru_cache(maxsize=None)
+def _advice() -> dict[str, str]:
+    """What to do with a file of each other kind (``data/other_files.csv``)."""
+    table = resources.table("other_files.csv")
+    return dict(zip(table["suffix"], table["advice"]))
+
+
+def advice_for(path: Path) -> str:
+    """What an officer should do with a file that is not a report, by its kind."""
+    advice = _advice()
+    return advice.get(path.suffix.lower(), advice[""])
+
+
+@dataclass
+class Listing:
+    """A period folder's report files, and what was found there that is not read (with why)."""
+
+    files: list[Path] = field(default_factory=list)
+    not_read: list[NotReadable] = field(default_factory=list)
 
 
 def raw_periods(raw_root: Path) -> list[Period]:
@@ -39,22 +67,59 @@ def period_folder(raw_root: Path, period: Period) -> Path:
     if len(matches) > 1:
         names = ", ".join(p.name for p in matches)
         raise InputError(f"several raw folders name period {period} ({names}); keep one")
-    return matches[0]
+    folder = matches[0]
+    if folder.is_symlink():
+        # One message for the folder, not one "points outside" per file in it.
+        raise InputError(f"the period folder is a link (symlink) to {folder.resolve()}; raw reports must be "
+                         f"inside the raw data folder: replace the link by a real folder {folder.name} holding "
+                         "copies of the reports", folder.name)
+    return folder
 
 
-def raw_files(folder: Path) -> list[Path]:
-    """Every report file under ``folder``; lock files, hidden files and others are logged."""
-    files = []
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_dir():
-            continue
+def period_listing(folder: Path) -> Listing:
+    """Every report file under ``folder``, and every other file or unlistable folder, named."""
+    folder = Path(folder)
+    listing = Listing()
+    root_name = folder.name
+
+    def display(path: Path) -> str:
+        return Path(root_name, path.relative_to(folder)).as_posix()
+
+    def unlisted(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else folder
+        listing.not_read.append(NotReadable(
+            f"the folder cannot be opened ({error.strerror or error}), so the reports in it were not read; "
+            "give the user running mtqg permission to read it (or move its files into the period folder)",
+            display(where) if where != folder else root_name))
+
+    found = []
+    for parent, folders, names in os.walk(folder, onerror=unlisted, followlinks=False):
+        parent = Path(parent)
+        folders.sort()
+        for name in list(folders):
+            if name.startswith(".") or (parent / name).is_symlink():
+                if (parent / name).is_symlink() and not name.startswith("."):
+                    found.append(parent / name)  # a linked folder: named, not walked
+                folders.remove(name)
+        found += [parent / name for name in names]
+    for path in sorted(found):
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts):
             log.info("ignored hidden file %s", relative)
         elif path.name.startswith("~$"):
             log.info("ignored Excel lock file %s", relative)
+        elif path.is_dir():
+            listing.not_read.append(NotReadable(
+                f"this folder is a link (symlink) to {path.resolve()}; its files were not read: copy the "
+                "reports themselves into the period folder", display(path)))
         elif path.suffix.lower() not in REPORT_SUFFIXES:
-            log.info("ignored %s (not .xlsx, .xlsm or .csv)", relative)
+            listing.not_read.append(NotReadable(
+                f"not a report file ({REPORT_KINDS}), so it was not read; {advice_for(path)}", display(path)))
         else:
-            files.append(path)
-    return files
+            listing.files.append(path)
+    return listing
+
+
+def raw_files(folder: Path) -> list[Path]:
+    """Every report file under ``folder`` (see :func:`period_listing` for the others)."""
+    return period_listing(folder).files

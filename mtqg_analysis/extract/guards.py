@@ -1,18 +1,22 @@
 """Protective checks before a raw file is opened (docs/robustness.md).
 
-openpyxl trusts its input: a renamed .xls, a password-protected file, a zip bomb or a sheet with
+The readers trust their input: a renamed .xls, a password-protected file, a zip bomb or a sheet with
 a cell at XFD1048576 gives a cryptic exception, or takes all the memory of the district office's
 laptop. These checks look at the file cheaply first (its first bytes, the zip central directory,
 a streamed scan of the sheet XML, never extracting to disk) and refuse what cannot be a commune
 report, with a message a district officer can act on.
 
 - :func:`check_raw_file`: for every file found under ``data/raw/<period>/``: regular file, not a
-  link leading outside the raw folder, not larger than :data:`MAX_FILE_BYTES`.
-- :func:`check_xlsx`: for workbooks, before openpyxl: a zip (not an old .xls, not an encrypted
-  file, not another format), not a zip bomb, every sheet within :data:`MAX_ROWS`,
-  :data:`MAX_COLUMNS` and :data:`MAX_CELLS`.
+  link leading outside the raw folder, not larger than :data:`MAX_FILE_BYTES`, readable.
+- :func:`workbook_kind`: "xlsx", "xls" or "ods" by the file's first bytes and zip members, not
+  its name; empty, encrypted and other files are refused here.
+- :func:`check_xlsx`: for .xlsx/.xlsm, before openpyxl: a zip (not another format), not a zip
+  bomb, every sheet within :data:`MAX_ROWS`, :data:`MAX_COLUMNS` and :data:`MAX_CELLS`, all sheets
+  together within :data:`MAX_WORKBOOK_CELLS`; :func:`check_ods` the same checks for .ods;
+  :func:`check_cells` the workbook bound for the readers that count cells as they load sheets.
 
-Both raise :class:`~mtqg_analysis.errors.InputError` naming the file (and the sheet).
+All raise :class:`~mtqg_analysis.errors.NotReadable` naming the file (and the sheet): the file is
+then a ``file_not_read`` finding and the run goes on without it (spec §2).
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from xml.etree import ElementTree
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
-from ..errors import InputError
+from ..errors import InputError, NotReadable
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a commune workbook is < 1 MB; a whole province < 20 MB
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # sum over the zip members, as declared
@@ -36,6 +40,10 @@ MAX_MEMBERS = 10_000
 MAX_ROWS = 100_000  # rows of one sheet (row elements, or row numbers of cells)
 MAX_COLUMNS = 2_000  # columns of one sheet (column letters of cells, or cells in a row)
 MAX_CELLS = 1_000_000  # cell elements of one sheet: openpyxl keeps each as a Python object
+# Cells of all sheets of one workbook together: every reader holds a whole workbook (openpyxl) or
+# a whole sheet (xlrd, calamine) as Python objects, so the bound that keeps memory under
+# docs/robustness.md's figure is on the workbook, not the sheet (a province's workbook is ~200,000).
+MAX_WORKBOOK_CELLS = 1_000_000
 
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
@@ -53,24 +61,31 @@ def check_raw_file(path: str | Path, raw_root: str | Path) -> None:
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):
-            raise InputError(f"'{display}' is a link (symlink) to a file that does not exist "
+            raise NotReadable(f"'{display}' is a link (symlink) to a file that does not exist "
                              f"({os.readlink(path) if path.is_symlink() else 'broken link'}); "
                              "copy the report itself into the folder", display) from None
         if not target.is_relative_to(root):
-            raise InputError(f"'{display}' is a link (symlink) pointing outside the raw data folder, "
+            raise NotReadable(f"'{display}' is a link (symlink) pointing outside the raw data folder, "
                              f"to {target}; raw reports must be inside data/raw/: copy the file itself "
                              "into the folder instead of linking to it", display)
     try:
         info = path.stat()
     except OSError as exc:
-        raise InputError(f"the file cannot be read ({exc.strerror})", display) from None
+        raise NotReadable(f"the file cannot be read ({exc.strerror}); check that it is still there and that the "
+                          "user running mtqg may read it", display) from None
     import stat
 
     if not stat.S_ISREG(info.st_mode):
-        raise InputError("this is not a regular file (a device, pipe or socket); "
-                         "only .xlsx, .xlsm and .csv report files belong in the raw folder", display)
+        raise NotReadable("this is not a regular file (a device, pipe or socket); only .xlsx, .xlsm, .xls, .ods "
+                          "and .csv report files belong in the raw folder", display)
+    try:
+        with open(path, "rb"):
+            pass
+    except OSError as exc:
+        raise NotReadable(f"the file cannot be opened ({exc.strerror}); give the user running mtqg permission "
+                          "to read it (or copy it again into the folder), then run again", display) from None
     if info.st_size > MAX_FILE_BYTES:
-        raise InputError(f"the file is {info.st_size / 1048576:,.0f} MB, more than the "
+        raise NotReadable(f"the file is {info.st_size / 1048576:,.0f} MB, more than the "
                          f"{MAX_FILE_BYTES // 1048576} MB a report may have; check that it is the right "
                          "file, or split it into one workbook per commune", display)
 
@@ -94,30 +109,97 @@ def _is_link_anywhere(path: Path, raw_root: Path) -> bool:
 
 
 # --- workbooks ---------------------------------------------------------------------------------------
+def workbook_kind(path: str | Path, display_name: str) -> str:
+    """"xlsx", "xls" or "ods", by the file's content, not its name (a renamed .xls is read as the
+    .xls it is); a file that is none of them, empty or encrypted is :class:`NotReadable`."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise NotReadable("the file is empty (0 bytes); send the report again", display_name)
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head.startswith(OLE2_SIGNATURE):
+        if _ole_has_stream(path, "EncryptionInfo") or _ole_has_stream(path, "EncryptedPackage"):
+            raise NotReadable(PASSWORD, display_name)
+        return "xls"
+    if head.startswith(ZIP_SIGNATURES):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            return "xlsx"  # check_xlsx names the damage
+        if "mimetype" in names and "content.xml" in names and "xl/workbook.xml" not in names:
+            return "ods"
+        return "xlsx"
+    suffix = path.suffix.lower()
+    raise NotReadable(f"this is not an Excel or OpenDocument workbook ({_guess_format(path)}); "
+                      + (SAVE_AS_XLSX if suffix != ".csv" else "save it from Excel as 'CSV UTF-8'"), display_name)
+
+
+PASSWORD = ("the workbook is password protected (có mật khẩu), so it cannot be read; open it in Excel, remove "
+            "the password (File > Info > Protect Workbook > Encrypt with Password: clear it) and save it again")
+
+
+def check_cells(cells: int, display_name: str) -> None:
+    """Refuse a workbook whose sheets hold more than :data:`MAX_WORKBOOK_CELLS` cells in all."""
+    if cells > MAX_WORKBOOK_CELLS:
+        raise NotReadable(f"the workbook has {cells:,} cells in all its sheets, more than the "
+                          f"{MAX_WORKBOOK_CELLS:,} a period's reports may have in one file; delete unused sheets, "
+                          "rows and columns, or split it into one workbook per commune", display_name)
+
+
+def check_ods(path: str | Path, display_name: str) -> None:
+    """Refuse, before it is opened, an .ods that is not a sane OpenDocument spreadsheet."""
+    path = Path(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise NotReadable("the spreadsheet is damaged (truncated or corrupt); ask the commune to send it again, "
+                          "or open it in LibreOffice or Excel and save it", display_name) from None
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise NotReadable(f"the spreadsheet holds {len(members):,} parts, more than any report has", display_name)
+        if any(m.flag_bits & 0x1 for m in members) or "META-INF/manifest.xml" in archive.namelist() and \
+                b"encryption-data" in archive.read("META-INF/manifest.xml"):
+            raise NotReadable(PASSWORD.replace("Excel", "LibreOffice or Excel"), display_name)
+        total = sum(m.file_size for m in members)
+        if total > MAX_UNCOMPRESSED_BYTES:
+            raise NotReadable(f"the spreadsheet unpacks to {total / 1048576:,.0f} MB, more than the "
+                              f"{MAX_UNCOMPRESSED_BYTES // 1048576} MB allowed (a 'zip bomb' or a sheet with huge "
+                              "empty areas); delete the unused rows and columns and save it again", display_name)
+        try:
+            _check_xml(archive, display_name)
+            _check_ratio(archive, display_name)
+            if archive.testzip() is not None:
+                raise zipfile.BadZipFile
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
+            raise NotReadable("the spreadsheet is damaged (a part of it cannot be unpacked); ask the commune to "
+                              "send it again", display_name) from None
+
+
 def check_xlsx(path: str | Path, display_name: str) -> None:
     """Refuse, before openpyxl opens it, a workbook that is not a sane .xlsx/.xlsm."""
     path = Path(path)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise InputError(f"the file is {size / 1048576:,.0f} MB, more than the {MAX_FILE_BYTES // 1048576} MB "
+        raise NotReadable(f"the file is {size / 1048576:,.0f} MB, more than the {MAX_FILE_BYTES // 1048576} MB "
                          "a report may have; check that it is the right file", display_name)
     with open(path, "rb") as handle:
         head = handle.read(8)
     if size == 0:
-        raise InputError("the file is empty (0 bytes); send the report again", display_name)
+        raise NotReadable("the file is empty (0 bytes); send the report again", display_name)
     if head.startswith(OLE2_SIGNATURE):
         if _ole_has_stream(path, "EncryptionInfo") or _ole_has_stream(path, "EncryptedPackage"):
-            raise InputError("the workbook is password protected (có mật khẩu), so it cannot be read; "
-                             "open it in Excel, remove the password (File > Info > Protect Workbook > "
-                             "Encrypt with Password: clear it) and save it again", display_name)
-        raise InputError("this is an old Excel 97-2003 .xls file (named .xlsx); " + SAVE_AS_XLSX, display_name)
+            raise NotReadable(PASSWORD, display_name)
+        raise NotReadable("this is an old Excel 97-2003 .xls file (named .xlsx); " + SAVE_AS_XLSX, display_name)
     if not head.startswith(ZIP_SIGNATURES):
-        raise InputError(f"this is not an Excel .xlsx workbook ({_guess_format(path)}); " + SAVE_AS_XLSX,
+        raise NotReadable(f"this is not an Excel .xlsx workbook ({_guess_format(path)}); " + SAVE_AS_XLSX,
                          display_name)
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise InputError("the workbook is damaged (truncated or corrupt: the file was probably cut off "
+        raise NotReadable("the workbook is damaged (truncated or corrupt: the file was probably cut off "
                          "while copying or sending); ask the commune to send it again, or open it in "
                          "Excel, let Excel repair it, and save it", display_name) from None
     with archive:
@@ -129,7 +211,7 @@ def check_xlsx(path: str | Path, display_name: str) -> None:
             if archive.testzip() is not None:  # every part unpacks and matches its checksum
                 raise zipfile.BadZipFile
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
-            raise InputError("the workbook is damaged (a part of it cannot be unpacked); ask the commune "
+            raise NotReadable("the workbook is damaged (a part of it cannot be unpacked); ask the commune "
                              "to send it again, or open it in Excel, let Excel repair it, and save it",
                              display_name) from None
 
@@ -164,23 +246,23 @@ def _ole_has_stream(path: Path, name: str) -> bool:
 def _check_members(archive: zipfile.ZipFile, display: str) -> None:
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise InputError(f"the workbook holds {len(members):,} parts, more than any report has "
+        raise NotReadable(f"the workbook holds {len(members):,} parts, more than any report has "
                          f"({MAX_MEMBERS:,}); it is not a normal Excel file", display)
     names = {m.filename for m in members}
     if "mimetype" in names and any(n == "content.xml" for n in names):
-        raise InputError("this is an OpenDocument (.ods, LibreOffice) spreadsheet named .xlsx; "
+        raise NotReadable("this is an OpenDocument (.ods, LibreOffice) spreadsheet named .xlsx; "
                          "open it in LibreOffice or Excel and save it as .xlsx", display)
     if "xl/workbook.xml" not in names:
         other = "a Word document" if "word/document.xml" in names else \
             "a PowerPoint file" if "ppt/presentation.xml" in names else "a zip file"
-        raise InputError(f"this is not an Excel workbook but {other} named .xlsx; "
+        raise NotReadable(f"this is not an Excel workbook but {other} named .xlsx; "
                          "send the Excel report itself", display)
     if any(m.flag_bits & 0x1 for m in members):
-        raise InputError("the workbook is password protected (encrypted parts), so it cannot be read; "
+        raise NotReadable("the workbook is password protected (encrypted parts), so it cannot be read; "
                          "open it in Excel, remove the password and save it again", display)
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise InputError(f"the workbook unpacks to {total / 1048576:,.0f} MB, more than the "
+        raise NotReadable(f"the workbook unpacks to {total / 1048576:,.0f} MB, more than the "
                          f"{MAX_UNCOMPRESSED_BYTES // 1048576} MB allowed (a 'zip bomb' or a sheet "
                          "with huge empty areas); delete the unused rows and columns and save it again", display)
 
@@ -190,7 +272,7 @@ def _check_ratio(archive: zipfile.ZipFile, display: str) -> None:
     which gives the more useful message for a sheet of empty rows)."""
     for member in archive.infolist():
         if member.file_size > RATIO_MIN_BYTES and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-            raise InputError(f"the part {member.filename} of the workbook unpacks to "
+            raise NotReadable(f"the part {member.filename} of the workbook unpacks to "
                              f"{member.file_size / 1048576:,.0f} MB from {member.compress_size / 1024:,.0f} KB "
                              f"(more than {MAX_RATIO} times): this is not a normal report (a 'zip bomb'); "
                              "delete the unused rows and columns and save it again", display)
@@ -208,7 +290,7 @@ def _check_xml(archive: zipfile.ZipFile, display: str) -> None:
         with archive.open(member) as stream:
             head = stream.read(8192)
         if _ENTITY.search(head):
-            raise InputError(f"the workbook part {member.filename} declares XML entities (<!DOCTYPE/<!ENTITY>), "
+            raise NotReadable(f"the workbook part {member.filename} declares XML entities (<!DOCTYPE/<!ENTITY>), "
                              "which Excel never writes; the file was not made by Excel and is refused. "
                              + SAVE_AS_XLSX.capitalize(), display)
 
@@ -224,6 +306,7 @@ _MAX_CARRY = 4 * 1024 * 1024
 
 def _check_sheets(archive: zipfile.ZipFile, display: str) -> None:
     names = _sheet_names(archive)
+    total = 0
     for member in archive.namelist():
         if not (member.startswith("xl/worksheets/") and member.endswith(".xml")) or "/_rels/" in member:
             continue
@@ -231,16 +314,18 @@ def _check_sheets(archive: zipfile.ZipFile, display: str) -> None:
         rows, columns, cells, dimension = _scan_sheet(archive, member)
         where = f" (it reaches {dimension})" if dimension else ""
         if rows > MAX_ROWS:
-            raise InputError(f"the sheet has {rows:,} rows{where}, more than the {MAX_ROWS:,} a report may "
+            raise NotReadable(f"the sheet has {rows:,} rows{where}, more than the {MAX_ROWS:,} a report may "
                              "have; often these are empty formatted rows: select the rows below the table, "
                              "delete them (Xóa hàng) and save", display, sheet)
         if columns > MAX_COLUMNS:
-            raise InputError(f"the sheet has {columns:,} columns{where}, more than the {MAX_COLUMNS:,} a "
+            raise NotReadable(f"the sheet has {columns:,} columns{where}, more than the {MAX_COLUMNS:,} a "
                              "report may have; delete the columns right of the table (Xóa cột) and save",
                              display, sheet)
         if cells > MAX_CELLS:
-            raise InputError(f"the sheet has {cells:,} cells, more than the {MAX_CELLS:,} a report may have; "
+            raise NotReadable(f"the sheet has {cells:,} cells, more than the {MAX_CELLS:,} a report may have; "
                              "delete the unused rows and columns and save", display, sheet)
+        total += cells
+    check_cells(total, display)
 
 
 def _scan_sheet(archive: zipfile.ZipFile, member: str) -> tuple[int, int, int, str]:

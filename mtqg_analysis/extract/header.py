@@ -8,7 +8,7 @@ The words are data: ``data/header_words.csv`` (roles of header cells) and ``data
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from openpyxl.utils import get_column_letter
@@ -17,11 +17,10 @@ from ..domain import resources
 from ..domain.text import contains_word, fold, normalize
 from ..errors import InputError
 from .raw import DEFAULT_DONG_PER_UNIT, Column
+from .sheet import Merged
 
-HEADER_SEARCH_ROWS = 40  # the header row is found among the first rows of a sheet
+HEADER_SEARCH_ROWS = 100  # the header row is found among the first rows (after a long preamble)
 MAX_HEADER_ROWS = 3
-
-Merged = tuple[int, int, int, int]  # min_row, max_row, min_col, max_col (1-based, inclusive)
 
 
 @dataclass
@@ -30,6 +29,7 @@ class Header:
     depth: int  # header rows
     columns: dict[str, Column]
     body_start: int  # 0-based index of the first row below the header (and its column-number row)
+    column_units: dict[str, int] = field(default_factory=dict)  # amount key -> đồng per unit in its header
 
 
 # --- vocabularies --------------------------------------------------------------------------------
@@ -39,6 +39,15 @@ def header_words() -> dict[str, list[str]]:
     for row in resources.table("header_words.csv").itertuples():
         words.setdefault(row.role, []).append(fold(row.word))
     return words
+
+
+@lru_cache(maxsize=None)
+def searched_words() -> str:
+    """The header words looked for, as an error message quotes them."""
+    table = resources.table("header_words.csv")
+    def quoted(role):
+        return ", ".join(f"'{w}'" for w in table.loc[table["role"] == role, "word"])
+    return f"a cell {quoted('stt')} and, in the same row, a cell {quoted('label')}"
 
 
 @lru_cache(maxsize=None)
@@ -53,6 +62,32 @@ def _has(role: str, folded_text: str) -> bool:
 
 
 _MONEY_LINE = re.compile(r"^\(?\s*(?:đơn vị tính|đơn vị|đvt)\s*:\s*(?P<unit>.+?)\s*\)?\s*\.?$")
+
+
+_IN_PARENTHESES = re.compile(r"\(([^()]*)\)")
+
+
+def unit_in_header(texts: list[str]) -> int | None:
+    """Đồng per unit named in a column's header texts: "Tổng số (đồng)", "Giải ngân (triệu đồng)"."""
+    for text in texts:
+        for inner in _IN_PARENTHESES.findall(text):
+            multiplier = money_unit_of(inner)
+            if multiplier is not None:
+                return multiplier
+    return None
+
+
+_MONEY_LABEL = re.compile(r"(?<!\w)(?:đơn vị tính|đơn vị|đvt)\s*:\s*")
+
+
+def _unit_in_sentence(folded: str) -> int | None:
+    """A unit line inside a longer sentence ("Kỳ báo cáo: 9 tháng; đơn vị tính: đồng.")."""
+    for match in _MONEY_LABEL.finditer(folded):
+        rest = folded[match.end():]
+        for word, multiplier in money_units():
+            if rest.startswith(word) and (len(rest) == len(word) or not rest[len(word)].isalnum()):
+                return multiplier
+    return None
 
 
 def money_unit_of(text: str) -> int | None:
@@ -219,7 +254,11 @@ def read_header(grid: list[tuple], merged: list[Merged], display: str, sheet: st
     if top is None:
         return None
     depth = _header_depth(grid, top, merged)
-    columns = column_roles(_header_paths(grid, top, depth, merged))
+    paths = _header_paths(grid, top, depth, merged)
+    columns = column_roles(paths)
+    by_letter = {get_column_letter(c + 1): path for c, path in paths.items()}
+    column_units = {key: unit for key, col in columns.items()
+                    if "|" in key and (unit := unit_in_header(by_letter.get(col.letter, []))) is not None}
     missing = [name for key, name in (("stt", "STT"), ("label", "Nội dung")) if key not in columns]
     if not any(k.startswith("plan|") for k in columns):
         missing.append("a plan amount (Kế hoạch vốn / Tổng số)")
@@ -231,7 +270,7 @@ def read_header(grid: list[tuple], merged: list[Merged], display: str, sheet: st
     body_start = top + depth
     if body_start < len(grid) and is_column_number_row(grid[body_start]):
         body_start += 1
-    return Header(top, depth, columns, body_start)
+    return Header(top, depth, columns, body_start, column_units)
 
 
 def title_texts(grid: list[tuple], top: int) -> list[str]:
@@ -239,18 +278,43 @@ def title_texts(grid: list[tuple], top: int) -> list[str]:
     return [normalize(v) for row in grid[:top] for v in row if isinstance(v, str) and normalize(v)]
 
 
+def money_units_of_columns(grid: list[tuple], header: Header, display: str, sheet: str) -> int | dict[str, int]:
+    """Đồng per unit of the amount columns: a unit in a column's own header ("Tổng số (đồng)"),
+    else the sheet's unit line, else triệu đồng. A column header that contradicts the sheet's line
+    is an error naming both (spec §3.1 "Amount unit")."""
+    line, where = money_unit_line(grid, header.top, display, sheet)
+    if not header.column_units:
+        return line if line is not None else DEFAULT_DONG_PER_UNIT
+    names = {multiplier: word for word, multiplier in reversed(money_units())}
+    for key, unit in header.column_units.items():
+        if line is not None and unit != line:
+            column = header.columns[key]
+            raise InputError(f"the money unit of column {column.letter} ('{column.header}': {names.get(unit, unit)}) "
+                             f"contradicts the sheet's unit line ({where}: {names.get(line, line)}); "
+                             "correct one of them", display, sheet, header.top + 1, column.letter)
+    default = line if line is not None else DEFAULT_DONG_PER_UNIT
+    return {key: header.column_units.get(key, default) for key in header.columns if "|" in key}
+
+
 def money_unit(grid: list[tuple], top: int, display: str, sheet: str) -> int:
     """The money unit stated above the header ("Đơn vị tính: triệu đồng"), default triệu đồng."""
+    line, _ = money_unit_line(grid, top, display, sheet)
+    return line if line is not None else DEFAULT_DONG_PER_UNIT
+
+
+def money_unit_line(grid: list[tuple], top: int, display: str, sheet: str) -> tuple[int | None, str]:
+    """The money unit of a unit line above the header and the cell holding it, or (None, "")."""
     for r, row in enumerate(grid[:top]):
         for c, value in enumerate(row):
             if not isinstance(value, str):
                 continue
-            match = _MONEY_LINE.match(fold(value))
-            if not match:
+            folded = fold(value)
+            match = _MONEY_LINE.match(folded)
+            multiplier = money_unit_of(match["unit"]) if match else _unit_in_sentence(folded)
+            if match is None and multiplier is None:
                 continue
-            multiplier = money_unit_of(match["unit"])
             if multiplier is None:
                 raise InputError(f"unknown money unit '{normalize(value)}' (use đồng, nghìn đồng, triệu đồng "
                                  "or tỷ đồng)", display, sheet, r + 1, get_column_letter(c + 1))
-            return multiplier
-    return DEFAULT_DONG_PER_UNIT
+            return multiplier, f"cell {get_column_letter(c + 1)}{r + 1} '{normalize(value)}'"
+    return None, ""

@@ -40,6 +40,7 @@ class RawTable:
     unit_hints: list[str] = field(default_factory=list)  # sheet name, then title cells
     rate_is_fraction: pd.Series | None = None  # rate cells with a percent number format
     conversions: list[dict] = field(default_factory=list)  # legacy-encoded cells turned into Unicode
+    hidden: bool = False  # a hidden or very hidden sheet (said so where it explains an error)
 
 
 

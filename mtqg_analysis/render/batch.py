@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
 
 from .execute import render
 from .jobs import Job, Outcome
@@ -53,8 +54,8 @@ def run_jobs(jobs: list[Job], n_jobs: int, progress: Progress | None = None) -> 
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     context = multiprocessing.get_context("spawn")  # no forked zmq or asyncio state in workers
-    with ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs)), mp_context=context,
-                             initializer=start_worker) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(n_jobs, len(jobs)), mp_context=context, initializer=start_worker)
+    try:
         futures = {pool.submit(render, job): job for job in jobs}
         for future in as_completed(futures):
             try:
@@ -64,4 +65,28 @@ def run_jobs(jobs: list[Job], n_jobs: int, progress: Progress | None = None) -> 
             outcomes.append(outcome)
             if progress:
                 progress.update(outcome)
+    except BaseException:  # Ctrl-C: no render is started after it, running ones are stopped
+        stop_pool(pool)
+        raise
+    pool.shutdown(wait=True)
     return outcomes
+
+
+STOP_SECONDS = 1.5  # how long stopped workers get to kill their kernels before they are killed
+
+
+def stop_pool(pool) -> None:
+    """Stop a pool now: cancel the renders not started, tell each worker to stop (SIGTERM: it kills
+    its kernel and exits), and kill any worker still there after :data:`STOP_SECONDS`."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + STOP_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+            process.join(1)

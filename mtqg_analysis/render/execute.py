@@ -128,6 +128,9 @@ def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
         if running.exists():
             os.replace(running, failed)
         return Outcome(job, "failed", time.perf_counter() - start, failure_message(exc, failed))
+    except BaseException:  # Ctrl-C: no half-executed notebook is left behind
+        running.unlink(missing_ok=True)
+        raise
     kernel.release_clients()
     try:
         nb = nbformat.read(running, as_version=4)

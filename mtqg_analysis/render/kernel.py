@@ -143,9 +143,6 @@ class WarmKernel:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.shutdown()
-
     def prepare(self, cwd: str):
         """A started kernel manager, its kernel ready for a new notebook working in ``cwd``."""
         if self.km is not None:
@@ -217,16 +214,23 @@ class WarmKernel:
             except Exception as exc:  # noqa: BLE001
                 log.debug("closing a kernel client: %s", exc)
 
-    def discard(self) -> None:
-        """Shut the kernel down (if any); the next :meth:`prepare` starts a new one."""
-        from jupyter_core.utils import run_sync
-
+    def _let_go(self):
+        """Close every client of the kernel and forget it; returns its manager (None if none)."""
         if self.km is None:
-            return
+            return None
         self.release_clients()
         km, kc, self.km, self._kc = self.km, self._kc, None, None
         if kc is not None:
             kc.stop_channels()
+        return km
+
+    def discard(self) -> None:
+        """Shut the kernel down (if any); the next :meth:`prepare` starts a new one."""
+        from jupyter_core.utils import run_sync
+
+        km = self._let_go()
+        if km is None:
+            return
         try:
             alive = run_sync(km.is_alive)()
             run_sync(km.shutdown_kernel)(now=not alive)
@@ -239,17 +243,53 @@ class WarmKernel:
 
     shutdown = discard
 
+    def kill(self) -> None:
+        """End the kernel process at once (Ctrl-C, a worker told to stop): no polite shutdown
+        request, which would wait for a running cell; its connection file is removed."""
+        km = self._let_go()
+        if km is None:
+            return
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        try:
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait(timeout=2)
+        except Exception as exc:  # noqa: BLE001  (already gone)
+            log.debug("killing the kernel: %s", exc)
+        try:
+            km.cleanup_connection_file()
+        except Exception:  # noqa: BLE001
+            pass
+
+    def __exit__(self, exc_type, *exc):
+        if exc_type is not None and issubclass(exc_type, (KeyboardInterrupt, SystemExit)):
+            self.kill()  # interrupted: stop now, not after the running cell
+        else:
+            self.shutdown()
+
 
 # This worker process's kernel (set by :func:`start_worker` in processes of the pool).
 _worker_kernel: WarmKernel | None = None
 
 
+def _stop_worker(signum, _frame) -> None:
+    """SIGTERM in a worker (the main process was interrupted): kill its kernel and exit now."""
+    if _worker_kernel is not None:
+        _worker_kernel.kill()
+    os._exit(128 + signum)
+
+
 def start_worker() -> None:
     """ProcessPoolExecutor initializer: the process keeps one kernel for all its renders and shuts
-    it down when it exits."""
+    it down when it exits. Ctrl-C is the main process's to handle (it stops the workers with
+    SIGTERM), so a worker ignores SIGINT instead of failing its render and taking the next one."""
+    import signal
+
     global _worker_kernel
     _worker_kernel = WarmKernel()
     atexit.register(_worker_kernel.shutdown)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
 
 
 def worker_kernel() -> WarmKernel | None:

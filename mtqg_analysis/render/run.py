@@ -32,26 +32,52 @@ class ReportRun:
         return not self.failed and not self.errors
 
 
+RUNNING = ".*.running.ipynb"  # the notebook papermill is executing (render/execute.py)
+
+
+def remove_leftovers(folder: Path) -> None:
+    """Temporary files and half-executed notebooks of a run that was killed or interrupted (call
+    it while holding the folder's lock)."""
+    atomic.remove_leftovers(folder)
+    for leftover in Path(folder).glob(RUNNING):
+        leftover.unlink(missing_ok=True)
+
+
 def run_report(periods: list[str], unit_args: list[str] | None, data_dir: Path, reports_dir: Path,
                lang: str = "vi", jobs: int | None = None, force: bool = False,
                notebooks: Path | None = None, phases: list[str] = ()) -> ReportRun:
     """Render the reports of ``periods`` (and the scorecards of ``unit_args``) and the summaries
-    of ``phases``."""
+    of ``phases``. A reports folder that cannot be written (read-only, a full disk) is an
+    OutputError naming it."""
     planned = plan(periods, unit_args, data_dir, reports_dir, lang, notebooks, list(phases))
+    try:
+        outcomes, unchanged = _render(planned, reports_dir, lang, jobs, force)
+    except OSError as exc:
+        raise atomic.output_error(exc, reports_dir) from None
+    ordered = sorted(outcomes + unchanged, key=lambda o: (o.job.period, o.job.stem != REPORT, o.job.stem))
+    return ReportRun(ordered, planned.errors)
+
+
+def _render(planned, reports_dir: Path, lang: str, jobs: int | None, force: bool):
     with contextlib.ExitStack() as held:
         # Runs on the same periods take turns; whoever holds a period's lock may delete the
         # temporary files a killed run left in its folder.
-        for period in sorted({job.period for job in planned.jobs}):
-            held.enter_context(period_lock(reports_dir / period))
-            atomic.remove_leftovers(reports_dir / period)
+        folders = [reports_dir / period for period in sorted({job.period for job in planned.jobs})]
+        for folder in folders:
+            held.enter_context(period_lock(folder))
+            remove_leftovers(folder)
         held.enter_context(period_lock(reports_dir / INDEX_LOCK))
         atomic.remove_leftovers(reports_dir)
         todo = [job for job in planned.jobs if force or not is_current(job)]
         unchanged = [Outcome(job, "unchanged") for job in planned.jobs if job not in todo]
         for outcome in unchanged:
             log.info("unchanged %s", outcome.job.name)
-        outcomes = run_jobs(todo, jobs or os.cpu_count() or 1, Progress(len(todo)) if todo else None)
+        try:
+            outcomes = run_jobs(todo, jobs or os.cpu_count() or 1, Progress(len(todo)) if todo else None)
+        except KeyboardInterrupt:
+            for folder in folders:  # the workers are stopped: what they were writing goes
+                remove_leftovers(folder)
+            raise
         if todo or not (reports_dir / "index.html").exists():
             write_index(reports_dir, lang)
-    ordered = sorted(outcomes + unchanged, key=lambda o: (o.job.period, o.job.stem != REPORT, o.job.stem))
-    return ReportRun(ordered, planned.errors)
+    return outcomes, unchanged

@@ -7,13 +7,17 @@ hash that provenance footers and render fingerprints use.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..errors import MtqgError
+from ..errors import OutputError
+
+_READ_ONLY = {errno.EACCES, errno.EPERM, errno.EROFS}
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 @contextlib.contextmanager
@@ -32,8 +36,8 @@ def atomic_path(destination: str | Path) -> Iterator[Path]:
         try:
             os.replace(tmp_path, destination)
         except PermissionError as exc:
-            raise MtqgError(f"cannot replace {destination} ({exc.strerror}); if another program has it open "
-                            "(Excel on Windows locks the files it shows), close it and run again") from None
+            raise OutputError(f"cannot replace {destination} ({exc.strerror}); if another program has it open "
+                              "(Excel on Windows locks the files it shows), close it and run again") from None
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -83,3 +87,18 @@ def replace_all(pairs: list[tuple[Path, Path]]) -> None:
     """Rename several finished temporary files into place, last step of a multi-file output."""
     for tmp, destination in pairs:
         os.replace(tmp, destination)
+
+
+def output_error(exc: OSError, folder: str | Path) -> OutputError:
+    """An :class:`OutputError` for an OS error met while writing into ``folder``: which path, why
+    and what to do (a read-only or foreign folder, a full disk), and that nothing was lost."""
+    path = exc.filename or folder
+    kept = "the previous outputs were left as they were"
+    if exc.errno in _READ_ONLY:
+        return OutputError(f"cannot write to {path} ({exc.strerror}): the folder is read-only or belongs to "
+                           "another user; give the user running mtqg permission to write there, or choose a "
+                           f"writable folder (--data-dir / --reports-dir); {kept}")
+    if exc.errno in _FULL:
+        return OutputError(f"the disk is full while writing {path} ({exc.strerror}); free some space (or use a "
+                           f"folder on another disk with --data-dir / --reports-dir) and run again; {kept}")
+    return OutputError(f"cannot write {path} ({exc.strerror or exc}); check the folder and run again; {kept}")

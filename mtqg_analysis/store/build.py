@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -18,13 +18,13 @@ import pandas as pd
 from ..domain.periods import Period, parse_period, previous_in_year, year_so_far
 from ..domain.text import spreadsheet_safe_frame
 from ..domain.units import place_history
-from ..errors import InputError, InputErrors
+from ..errors import SHOWN_ERRORS, InputError, InputErrors
 from ..extract import period_folder, raw_periods, read_period
 from ..transform import clean_tables
-from ..validate import quality
+from ..validate import files_not_read, quality
 from ..validate.quality import expected_units, units_not_in_force
 from . import manifest as manifests
-from .atomic import atomic_path, remove_leftovers
+from .atomic import atomic_path, output_error, remove_leftovers, write_text
 from .locking import DEFAULT_WAIT_SECONDS, period_lock
 from .paths import catalog_csv, catalog_for, processed_dir, raw_dir, resolve_data_dir, units_csv, units_for
 
@@ -42,6 +42,7 @@ class BuildResult:
     out_dir: Path
     rows: int
     findings: int
+    not_read: list[str] = field(default_factory=list)  # files of the period not read, each with why
 
 
 def build_period(period, data_dir=None, *, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> BuildResult:
@@ -53,18 +54,28 @@ def build_period(period, data_dir=None, *, wait_seconds: float = DEFAULT_WAIT_SE
     """
     period = parse_period(period)
     data_dir = resolve_data_dir(data_dir)
-    with period_lock(processed_dir(period, data_dir), wait_seconds=wait_seconds):
-        return _build(period, data_dir)
+    out_dir = processed_dir(period, data_dir)
+    try:
+        period_folder(raw_dir(data_dir), period)  # a missing folder is said before anything is written
+    except InputError as error:
+        raise InputErrors([error], f"period {period}") from None
+    try:
+        with period_lock(out_dir, wait_seconds=wait_seconds):
+            return _build(period, data_dir)
+    except OSError as exc:  # reading is guarded file by file: what is left is writing the outputs
+        raise output_error(exc, out_dir) from None
 
 
 def input_files(period: Period, data_dir: Path) -> list[Path]:
-    """The raw files a period's processed table is made from: its reports, ``units.csv`` and the
-    data folder's ``catalog.csv`` (spec §2.2)."""
-    from ..extract import raw_files
+    """The raw files a period's processed table is made from: its reports, the files beside them
+    that could not be read (a signed PDF added beside a workbook changes the findings),
+    ``units.csv`` and the data folder's ``catalog.csv`` (spec §2.2)."""
+    from ..extract import period_listing
 
     raw = raw_dir(data_dir)
-    files = raw_files(period_folder(raw, period))
-    return files + [path for path in (units_csv(data_dir), catalog_csv(data_dir)) if path.exists()]
+    listing = period_listing(period_folder(raw, period))
+    others = [raw / e.file for e in listing.not_read if (raw / e.file).is_file()]
+    return listing.files + others + [path for path in (units_csv(data_dir), catalog_csv(data_dir)) if path.exists()]
 
 
 def _build(period: Period, data_dir: Path) -> BuildResult:
@@ -77,20 +88,22 @@ def _build(period: Period, data_dir: Path) -> BuildResult:
     except InputError as error:
         raise InputErrors([error], f"period {period}") from None
     try:
-        tables, errors, _files = read_period(raw, period)
+        found = read_period(raw, period)
     except InputError as error:
         raise InputErrors([error], f"period {period}") from None
-    cleaned = clean_tables(tables, period, units, catalog)
-    errors += cleaned.errors
+    cleaned = clean_tables(found.tables, period, units, catalog)
+    errors = found.errors + cleaned.errors
     if not errors and not len(cleaned.tidy):
-        errors.append(InputError(f"no report sheet with data was found for period {period}",
+        errors.append(InputError(f"no report sheet with data was found for period {period}"
+                                 + (f"; {len(found.not_read)} file(s) could not be read (below)" if found.not_read else ""),
                                  period_folder(raw, period).relative_to(raw).as_posix()))
     if errors:
-        raise InputErrors(errors, f"period {period}")
+        raise _with_full_list(InputErrors(errors, f"period {period}", not_read=found.not_read),
+                              processed_dir(period, data_dir))
 
     available = raw_periods(raw)
     previous_period = previous_in_year(period, available)
-    previous, extra = None, list(cleaned.findings)
+    previous, extra = None, list(cleaned.findings) + list(units.findings) + files_not_read(found.not_read)
     earlier = []  # the tables of the year's earlier periods: who reported before (spec §2.1)
     for p in year_so_far(period, available):
         if p == period:
@@ -109,12 +122,31 @@ def _build(period: Period, data_dir: Path) -> BuildResult:
         if p == previous_period:  # compared unit by unit: old units under their successors
             previous = place_history(table, units)
     findings = quality(cleaned.tidy, cleaned.checks, cleaned.rates, expected_units(units, period, earlier),
-                       previous, previous_period, extra, units_not_in_force(cleaned.not_in_force, units, period))
+                       previous, previous_period, extra, units_not_in_force(cleaned.not_in_force, units, period),
+                       not_read=found.not_read)
     out_dir = processed_dir(period, data_dir)
     record = manifests.manifest(input_files(period, data_dir), raw, manifests.read_manifest(out_dir))
     write_outputs(out_dir, cleaned.tidy, findings, record)
+    (out_dir / ERRORS_TXT).unlink(missing_ok=True)  # the errors of an earlier failed run are fixed
     log.debug("%s: %d rows, %d findings -> %s", period, len(cleaned.tidy), len(findings), out_dir)
-    return BuildResult(period, out_dir, len(cleaned.tidy), len(findings))
+    return BuildResult(period, out_dir, len(cleaned.tidy), len(findings), [str(e) for e in found.not_read])
+
+
+ERRORS_TXT = "errors.txt"
+
+
+def _with_full_list(failure: InputErrors, out_dir: Path) -> InputErrors:
+    """A failure with more errors than a screen shows keeps every one of them in
+    ``processed/<P>/errors.txt`` (the outputs themselves are left as they were)."""
+    if len(failure.errors) <= SHOWN_ERRORS:
+        return failure
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_text(out_dir / ERRORS_TXT, failure.text() + "\n")
+        failure.full_list = str(out_dir / ERRORS_TXT)
+    except OSError as exc:
+        log.warning("the full list of errors could not be written to %s (%s)", out_dir / ERRORS_TXT, exc.strerror)
+    return failure
 
 
 def write_outputs(out_dir: Path, tidy: pd.DataFrame, findings: pd.DataFrame, manifest: dict) -> None:

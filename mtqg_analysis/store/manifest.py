@@ -44,12 +44,18 @@ def file_records(files: list[Path], raw_root: Path, known: dict | None = None) -
     records = {}
     for path in files:
         name = path.relative_to(raw_root).as_posix()
-        stat = path.stat()
-        before = known.get(name) or {}
-        if before.get("size") == stat.st_size and before.get("mtime_ns") == stat.st_mtime_ns and before.get("sha256"):
-            sha = before["sha256"]
-        else:
-            sha = file_sha256(path)
+        try:
+            stat = path.stat()
+            before = known.get(name) or {}
+            if before.get("size") == stat.st_size and before.get("mtime_ns") == stat.st_mtime_ns and before.get("sha256"):
+                sha = before["sha256"]
+            else:
+                sha = file_sha256(path)
+        except OSError:
+            # A file that cannot be read (named in a file_not_read finding): recorded without a hash,
+            # so that it counts as changed once it can be read.
+            records[name] = {"size": None, "mtime_ns": None, "sha256": None}
+            continue
         records[name] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": sha}
     return records
 

@@ -37,8 +37,31 @@ def capital_words() -> dict[str, tuple[str, str]]:
     return {fold(w): (c, b) for w, c, b in zip(table["word"], table["capital_type"], table["budget_source"])}
 
 
-def _is_total(label: str) -> bool:
-    return fold(label).strip(" :.") in _row_words()["total"]
+@lru_cache(maxsize=None)
+def _total_words_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_row_words()["total"], key=len, reverse=True))
+
+
+def total_scope(label: str, catalog: Catalog) -> str | None:
+    """For a total row's label, the catalog line it totals ("" for the whole sheet); None when the
+    label is not a total. "Tổng cộng", "Cộng" and "Tổng số" alone or followed by a formula or a
+    place ("Tổng cộng (I+II+III)", "TỔNG CỘNG TOÀN XÃ", "Cộng (A+B)") total the sheet; "Cộng Dự án
+    4" totals that project (spec §3.1 "Totals")."""
+    folded = fold(label).strip(" :.")
+    words = _row_words()
+    if folded in words["total"]:
+        return ""
+    for word in _total_words_longest_first():
+        if not folded.startswith(word) or len(folded) == len(word) or folded[len(word)].isalnum():
+            continue
+        rest = folded[len(word):].strip(" :.-–—")
+        if rest.startswith("(") or rest.split(" ")[0] in words["total_place"]:
+            return ""
+        match = catalog.match(rest)
+        if match is not None and match.by == "code":
+            return match.code
+        return None
+    return None
 
 
 def _is_of_which(label: str) -> bool:
@@ -125,20 +148,24 @@ def classify_rows(table: RawTable, catalog: Catalog, errors: list[InputError]) -
     raw_labels = table.rows["label"].tolist()
     rows = table.rows["source_row"].tolist()
     label_column = table.columns["label"].describe()
+    stt_texts = table.rows["stt"].tolist() if "stt" in table.rows else [None] * len(raw_labels)
     kinds, codes, labels = [], [], []
     context: list[str] = []
     for i, raw in enumerate(raw_labels):
         label = normalize(raw)
+        if label == "" and isinstance(stt_texts[i], str) and total_scope(normalize(stt_texts[i]), catalog) is not None:
+            label = normalize(stt_texts[i])  # "TỔNG CỘNG" merged across the STT and label columns
         labels.append(label)
         blank_numbers = all(is_blank(values[i]) for values in number_values)
         code = ""
+        scope = total_scope(label, catalog) if label else None
         if label == "":
             kind = "skip"
             if not blank_numbers:
                 errors.append(InputError("a row with numbers has no label (Nội dung)", table.file, table.sheet,
                                          rows[i], label_column))
-        elif _is_total(label):
-            kind = "total"
+        elif scope is not None:
+            kind, code = "total", scope
         elif _is_of_which(label):
             kind = "skip"
         else:
@@ -165,8 +192,9 @@ def coverage(kinds: list[str], codes: list[str], catalog: Catalog) -> list[tuple
     data = [i for i, k in enumerate(kinds) if k == "data"]
     pairs = []
     for pos, kind in enumerate(kinds):
-        if kind == "total":
-            pairs += [(pos, d) for d in data]
+        if kind == "total":  # the whole sheet, or the line a "Cộng Dự án 4" names
+            pairs += [(pos, d) for d in data if not codes[pos] or codes[d] == codes[pos]
+                      or catalog.is_descendant(codes[d], codes[pos])]
         elif kind == "subtotal":
             pairs += [(pos, d) for d in data if d > pos and catalog.is_descendant(codes[d], codes[pos])]
     return pairs

@@ -20,11 +20,14 @@ own code and is listed in ``Cleaned.not_in_force`` for :mod:`mtqg_analysis.valid
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from ..domain import resources
 from ..domain.catalog import Catalog
 from ..domain.notation import parse_numbers, series_to_dong
 from ..domain.periods import Period
@@ -121,7 +124,8 @@ def _gather_sheet(t: int, table: RawTable, period: Period, units: Units, catalog
         c["capital_year"] += [years[year]] * n
         c["role"] += [role] * n
         c["raw"] += table.rows[key].tolist()
-        c["dong_per_unit"] += [table.dong_per_unit] * n
+        unit = table.dong_per_unit[key] if isinstance(table.dong_per_unit, dict) else table.dong_per_unit
+        c["dong_per_unit"] += [unit] * n
     acc.cover += [(t, a, b) for a, b in coverage(kinds, codes, catalog)]
 
 
@@ -132,15 +136,24 @@ def _gather_csv(t: int, table: RawTable, period: Period, units: Units, catalog: 
     row_numbers = rows["source_row"].tolist()
     unit_codes, unit_rows, line_codes, splits = [], [], [], []
     unit_column, line_column = table.columns["unit"].describe(), table.columns["line"].describe()
+    # A name is resolved once per file: an unknown one (looked up against every unit for the
+    # closest names) repeats on thousands of rows of a large CSV.
+    resolved: dict[str, int | InputError] = {}
     for i, (unit_text, line_text) in enumerate(zip(rows["unit"].tolist(), rows["line"].tolist())):
-        try:
-            unit_row = units.resolve_row(normalize(unit_text), file=table.file, row=row_numbers[i], column=unit_column)
-            unit_codes.append(units.history.at[unit_row, "code"])
-            unit_rows.append(unit_row)
-        except InputError as error:
-            errors.append(error)
+        name = normalize(unit_text)
+        if name not in resolved:
+            try:
+                resolved[name] = units.resolve_row(name, file=table.file, column=unit_column)
+            except InputError as error:
+                resolved[name] = error
+        found = resolved[name]
+        if isinstance(found, InputError):
+            errors.append(InputError(found.message, table.file, "", row_numbers[i], unit_column))
             unit_codes.append("")
             unit_rows.append(-1)
+        else:
+            unit_codes.append(units.history.at[found, "code"])
+            unit_rows.append(found)
         line = normalize(line_text)
         code = catalog.match_code(line)
         if code is None:
@@ -239,18 +252,21 @@ def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: 
         qty[key] = values.where(~blank & ~bad)
     plan_qty = qty["plan_qty"]
     done_qty = qty["done_qty"].where(qty["done_qty"].notna() | plan_qty.isna(), 0.0)
-    rate, _, bad_rate = parse_numbers(rows["rate"], allow_percent=True)
+    # An Excel error value in the optional rate column (#DIV/0! where the plan is zero) is ignored,
+    # with an info finding; in an amount column it stays an error (spec §3.1).
+    rate_raw, rate_errors = _rate_error_values(rows, acc, counted)
+    acc.findings += rate_errors
+    rate, _, bad_rate = parse_numbers(rate_raw, allow_percent=True)
     errors += _number_errors(acc, rows, rows["rate"], bad_rate & pd.Series(counted, index=rows.index),
                              lambda i: "rate", lambda text: f"'{text}' is not a rate")
     rate = rate.where(~rows["rate_is_fraction"].astype(bool), rate * 100)
 
     # Amounts: parsed once for the period, converted with each sheet's money unit.
-    cells = cells.merge(rows[["t", "pos", "kind", "source_row"]], on=["t", "pos"], how="left")
+    cells = cells.merge(rows[["t", "pos", "kind", "source_row", "unit_code", "line_code"]], on=["t", "pos"], how="left")
     values, blank, bad = parse_numbers(cells["raw"])
     cell_counted = cells["kind"].isin(["data", "subtotal", "total"])
     cell_key = (cells["side"] + "|" + cells["capital_type"] + "|" + cells["budget_source"]).tolist()
-    errors += _number_errors(acc, cells, cells["raw"], bad & cell_counted, lambda i: cell_key[i],
-                             lambda text: f"'{text}' is not a number")
+    errors += _number_errors(acc, cells, cells["raw"], bad & cell_counted, lambda i: cell_key[i], _not_a_number)
     errors += _number_errors(acc, cells, cells["raw"], (values < 0) & cell_counted, lambda i: cell_key[i],
                              lambda text: f"negative amount {text} (plan and disbursed amounts cannot be negative)")
     too_large = (values.abs() * cells["dong_per_unit"]) > MAX_VND
@@ -260,6 +276,9 @@ def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: 
                                           "check the money unit and the cell")
     usable = ~bad & ~too_large
     cells["vnd"] = series_to_dong(values.where(usable, 0).fillna(0), cells["dong_per_unit"])
+
+    cells, ambiguous = _ambiguous_amounts(cells, acc)
+    acc.findings += ambiguous + _ambiguous_quantities(rows, acc, counted, catalog)
 
     tidy = _tidy_rows(rows, cells, plan_qty, done_qty, acc, period, units, catalog)
     totals = _row_totals(rows, cells)
@@ -274,7 +293,8 @@ def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: 
         "plan_vnd": rated["plan_total"].to_numpy(), "disbursed_vnd": rated["done_total"].to_numpy(),
     })
     if len(tidy):
-        errors += duplicate_errors(tidy[tidy["unit_code"] != ""])
+        hidden = {(tb.file, tb.sheet) for tb in tables if tb.hidden}
+        errors += duplicate_errors(tidy[tidy["unit_code"] != ""], hidden)
     return Cleaned(finalize(tidy, catalog), checks, rates, errors, acc.findings, _not_in_force(rows, acc, units))
 
 
@@ -290,6 +310,131 @@ def _not_in_force(rows: pd.DataFrame, acc: _Period, units: Units) -> pd.DataFram
     return pd.DataFrame({"unit_row": first["unit_row"].to_numpy(), "unit_code": first["unit_code"].to_numpy(),
                          "source_file": files.to_numpy(), "source_sheet": sheets.to_numpy(),
                          "source_row": first["source_row"].to_numpy()})
+
+
+EXCEL_ERROR = re.compile(r"^#(?:DIV/0!|N/A|VALUE!|REF!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA)$", re.IGNORECASE)
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    """The text cells of a column, stripped; "" for anything else."""
+    return values.map(lambda v: v.strip() if isinstance(v, str) else "").astype(str)
+
+
+def _not_a_number(text: str) -> str:
+    if EXCEL_ERROR.match(text):
+        return (f"the cell holds the Excel error value '{text}' instead of an amount; correct the formula "
+                "(a division by zero, a deleted cell) and save the workbook")
+    return f"'{text}' is not a number"
+
+
+def _rate_error_values(rows: pd.DataFrame, acc: _Period, counted: np.ndarray) -> tuple[pd.Series, list[dict]]:
+    """The rate column without its Excel error values, and a ``rate_cell_error`` finding for each."""
+    errors = _texts(rows["rate"]).str.fullmatch(EXCEL_ERROR.pattern, case=False) & counted
+    findings = []
+    for i in np.flatnonzero(errors.to_numpy()):
+        table = acc.tables[int(rows["t"].iloc[i])]
+        column = table.columns["rate"].describe() if "rate" in table.columns else ""
+        findings.append({"severity": "info", "check": "rate_cell_error", "unit_code": rows["unit_code"].iloc[i],
+                         "line_code": rows["line_code"].iloc[i], "source_file": table.file,
+                         "source_sheet": table.sheet, "source_row": int(rows["source_row"].iloc[i]),
+                         "message": f"the stated rate is the Excel error value '{rows['rate'].iloc[i].strip()}' "
+                                    f"(column {column}); it is ignored: the rate is computed from plan and disbursed",
+                         "details": {"value": rows["rate"].iloc[i].strip(), "column": column}})
+    return rows["rate"].where(~errors, None), findings
+
+
+AMBIGUOUS = r"\d{1,3},\d{3}"  # "1,150": 1,15 the Vietnamese way, or 1150 typed the English way
+
+
+def _ambiguous_amounts(cells: pd.DataFrame, acc: _Period) -> tuple[pd.DataFrame, list[dict]]:
+    """Amount cells such as "1,150" (spec §3.1 "Numbers"): read as 1,15 silently unless that is
+    implausible (a fraction of a đồng once the money unit is applied, or totals of the sheet that
+    match only the English reading 1150, which is then used); each such cell is an
+    ``ambiguous_number`` finding."""
+    texts = _texts(cells["raw"])
+    ambiguous = texts.str.fullmatch(AMBIGUOUS) & cells["kind"].isin(["data", "subtotal", "total"])
+    if not ambiguous.any():
+        return cells, []
+    cells = cells.copy()
+    english = pd.to_numeric(texts.where(ambiguous).str.replace(",", "", regex=False), errors="coerce")
+    english_vnd = series_to_dong(english.fillna(0), cells["dong_per_unit"])
+    vietnamese = pd.to_numeric(texts.where(ambiguous).str.replace(",", ".", regex=False), errors="coerce")
+    fraction = ((vietnamese * cells["dong_per_unit"]) % 1).abs() > 1e-9
+    fits = _english_fits_totals(cells, ambiguous & (cells["kind"] == "data"), english_vnd - cells["vnd"], acc)
+    findings = []
+    for i in np.flatnonzero((ambiguous & (fraction | fits)).to_numpy()):
+        use_english = bool(fits.iloc[i])
+        if use_english:
+            cells.iat[i, cells.columns.get_loc("vnd")] = int(english_vnd.iloc[i])
+        table = acc.tables[int(cells["t"].iloc[i])]
+        key = f"{cells['side'].iloc[i]}|{cells['capital_type'].iloc[i]}|{cells['budget_source'].iloc[i]}"
+        column = table.columns[key].describe() if key in table.columns else ""
+        text = texts.iloc[i]
+        why = ("the sheet's totals match only that reading" if use_english
+               else "it gives a fraction of a đồng in this sheet's money unit; check the cell")
+        reading = text.replace(",", ".") if use_english else text
+        findings.append({"severity": "warning", "check": "ambiguous_number", "unit_code": cells["unit_code"].iloc[i],
+                         "line_code": cells["line_code"].iloc[i], "source_file": table.file, "source_sheet": table.sheet,
+                         "source_row": int(cells["source_row"].iloc[i]),
+                         "message": f"'{text}' in column {column} may be {text} (decimal comma) or {text.replace(',', '.')} "
+                                    f"(thousands typed the English way): read as {reading} because {why}",
+                         "details": {"variant": "totals" if use_english else "fraction", "text": text,
+                                     "column": column, "english": text.replace(",", ".")}})
+    return cells, findings
+
+
+def _english_fits_totals(cells: pd.DataFrame, candidates: pd.Series, delta: pd.Series, acc: _Period) -> pd.Series:
+    """Which candidate cells, read the English way (changing their row by ``delta`` đồng), make a
+    total or subtotal covering them match its data rows where the Vietnamese reading does not."""
+    fits = pd.Series(False, index=cells.index)
+    if not candidates.any() or not acc.cover:
+        return fits
+    cover = pd.DataFrame(acc.cover, columns=["t", "pos", "data_pos"])
+    keyed = cells.assign(key=cells["side"] + "|" + cells["capital_type"] + "|" + cells["budget_source"])
+    data = keyed[["t", "pos", "key", "vnd"]].rename(columns={"pos": "data_pos"})
+    sums = (cover.merge(data, on=["t", "data_pos"]).groupby(["t", "pos", "key"])
+            .agg(summed=("vnd", "sum"), n=("vnd", "size")).reset_index())
+    stated = keyed[["t", "pos", "key", "vnd"]].rename(columns={"vnd": "stated"})
+    gaps = sums.merge(stated, on=["t", "pos", "key"])
+    gaps["gap"] = gaps["stated"] - gaps["summed"]
+    wanted = keyed[candidates.to_numpy()].assign(delta=delta[candidates.to_numpy()], cell=lambda f: f.index)
+    joined = (wanted[["t", "pos", "key", "delta", "cell"]].rename(columns={"pos": "data_pos"})
+              .merge(cover, on=["t", "data_pos"]).merge(gaps, on=["t", "pos", "key"]))
+    ok = (joined["gap"].abs() > joined["n"]) & ((joined["gap"] - joined["delta"]).abs() <= joined["n"])
+    fits[joined.loc[ok, "cell"].unique()] = True
+    return fits
+
+
+def _ambiguous_quantities(rows: pd.DataFrame, acc: _Period, counted: np.ndarray, catalog: Catalog) -> list[dict]:
+    """Quantity cells such as "1,150" whose Vietnamese reading is a fraction of a countable unit
+    (1,15 nhà): an ``ambiguous_number`` finding (the value is kept as read)."""
+    countable = countable_units()
+    findings = []
+    for key in ("plan_qty", "done_qty"):
+        texts = _texts(rows[key])
+        hits = texts.str.fullmatch(AMBIGUOUS) & counted
+        for i in np.flatnonzero(hits.to_numpy()):
+            code = rows["line_code"].iloc[i]
+            unit = normalize(rows["measure_unit"].iloc[i]) or (catalog.default_unit(code) if code else "")
+            if fold(unit) not in countable:
+                continue
+            table = acc.tables[int(rows["t"].iloc[i])]
+            column = table.columns[key].describe() if key in table.columns else ""
+            text = texts.iloc[i]
+            findings.append({"severity": "warning", "check": "ambiguous_number", "unit_code": rows["unit_code"].iloc[i],
+                             "line_code": code, "source_file": table.file, "source_sheet": table.sheet,
+                             "source_row": int(rows["source_row"].iloc[i]),
+                             "message": f"'{text}' in column {column} reads as {text} {unit}, a fraction of a countable "
+                                        f"unit; if {text.replace(',', '.')} {unit} was meant, type it without the comma",
+                             "details": {"variant": "quantity", "text": text, "column": column,
+                                         "english": text.replace(",", "."), "measure_unit": unit}})
+    return findings
+
+
+@lru_cache(maxsize=None)
+def countable_units() -> frozenset[str]:
+    """Physical units counted in whole numbers (``data/countable_units.csv``)."""
+    return frozenset(fold(u) for u in resources.table("countable_units.csv")["unit"])
 
 
 def _row_totals(rows: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
@@ -410,8 +555,13 @@ def _structure_checks(rows, cells, totals, acc) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[CHECK_COLUMNS] if parts else _empty(CHECK_COLUMNS)
 
 
-def duplicate_errors(tidy: pd.DataFrame) -> list[InputError]:
-    """The same unit and line reported twice in one period: one error per pair of sources."""
+def duplicate_errors(tidy: pd.DataFrame, hidden: set[tuple[str, str]] = frozenset()) -> list[InputError]:
+    """The same unit and line reported twice in one period: one error per pair of sources. A
+    hidden sheet among them is said to be hidden (an officer does not see it in Excel)."""
+    def sheet_name(row) -> str:
+        hint = " (a hidden sheet: Format > Sheet > Unhide in Excel)" if (row["source_file"], row["source_sheet"]) in hidden else ""
+        return f"sheet '{row['source_sheet']}'{hint}"
+
     dup = tidy[tidy.duplicated(KEY, keep=False)]
     errors, seen = [], set()
     for _, group in dup.groupby(KEY, sort=False, dropna=False):  # an unsplit row's key has empty splits
@@ -426,8 +576,10 @@ def duplicate_errors(tidy: pd.DataFrame) -> list[InputError]:
                     f"(rows {first['source_row']} and {other['source_row']})"
                     if same_sheet else
                     f"{first['unit_name']} ({first['unit_code']}) is reported twice: also in file {first['source_file']}"
-                    + (f", sheet '{first['source_sheet']}'" if first["source_sheet"] else "")
+                    + (f", {sheet_name(first)}" if first["source_sheet"] else "")
                     + f", row {first['source_row']} (line {first['line_code']})")
+            if (other["source_file"], other["source_sheet"]) in hidden:
+                what += "; this sheet is hidden (Format > Sheet > Unhide in Excel): delete it if it is an old copy"
             errors.append(InputError(what, other["source_file"], other["source_sheet"], int(other["source_row"])))
     return errors
 

@@ -5,13 +5,19 @@ source so that an officer can open the workbook at the right cell.
 """
 from __future__ import annotations
 
+import re
+import unicodedata
+from pathlib import PurePosixPath
+
 import numpy as np
 import pandas as pd
 
 from ..domain.notation import amount, percent, quantity
 from ..domain.periods import Period
 from ..domain.schema import QUALITY_COLUMNS, as_quality
+from ..domain.text import fold
 from ..domain.units import COMMUNE_KINDS, Units
+from ..extract.files import REPORT_SUFFIXES
 
 RATE_TOLERANCE_PCT = 0.011  # a stated rate is rounded to two decimals
 
@@ -143,14 +149,51 @@ def expected_units(units: Units, period: Period, earlier: list[pd.DataFrame] = (
     return in_force[expected]
 
 
-def missing_units(tidy: pd.DataFrame, expected: pd.DataFrame) -> pd.DataFrame:
-    """Units expected to report (:func:`expected_units`) that reported nothing."""
+def files_not_read(not_read: list) -> list[dict]:
+    """One ``file_not_read`` finding per file or folder of the period that was not read (spec §2):
+    it names the file, why, and what to do. ``not_read``: the ``NotReadable`` errors of extract."""
+    return [{"severity": "warning", "check": "file_not_read", "unit_code": "", "line_code": "",
+             "source_file": e.file, "source_sheet": e.sheet, "source_row": e.row, "message": e.message,
+             "details": {"variant": "report" if PurePosixPath(e.file).suffix.lower() in REPORT_SUFFIXES else "other",
+                         "file": e.file}} for e in not_read]
+
+
+def _ascii(text: str) -> str:
+    folded = unicodedata.normalize("NFD", fold(text).replace("đ", "d"))
+    return re.sub(r"[^a-z0-9]+", " ", "".join(c for c in folded if not unicodedata.combining(c))).strip()
+
+
+def unit_files(expected: pd.DataFrame, not_read: list) -> dict[str, list[str]]:
+    """Unit code -> the files not read whose name points at that unit: its code among the digits
+    of the name ("bao-cao-01969.xls"), else its name without accents ("xa-tan-tu.ods")."""
+    out: dict[str, list[str]] = {}
+    for error in not_read:
+        stem = _ascii(PurePosixPath(error.file).stem)
+        numbers = set(re.findall(r"\d+", PurePosixPath(error.file).stem))
+        words = f" {stem} "
+        for code, name, aliases in zip(expected["code"], expected["name"], expected["aliases"]):
+            names = [name, *[a for a in str(aliases).split("|") if a.strip()]]
+            if code in numbers or any(f" {_ascii(n)} " in words for n in names if len(_ascii(n)) > 3):
+                out.setdefault(code, []).append(error.file)
+    return out
+
+
+def missing_units(tidy: pd.DataFrame, expected: pd.DataFrame, not_read: list = ()) -> pd.DataFrame:
+    """Units expected to report (:func:`expected_units`) that reported nothing; where a file that was
+    not read seems to be theirs, the finding names it (spec §2: its money is not silently gone)."""
     reported = set(tidy["unit_code"])
-    return _frame([{
-        "severity": "warning", "check": "unit_missing", "unit_code": code, "line_code": "",
-        "source_file": "", "source_sheet": "", "source_row": None,
-        "message": f"{name} reported nothing for this period", "details": {"unit": name},
-    } for code, name in zip(expected["code"], expected["name"]) if code not in reported])
+    files = unit_files(expected, list(not_read)) if not_read else {}
+    records = []
+    for code, name in zip(expected["code"], expected["name"]):
+        if code in reported:
+            continue
+        theirs = files.get(code, [])
+        because = (f"; its file {', '.join(theirs)} was not read (see the file_not_read finding)" if theirs else "")
+        records.append({"severity": "warning", "check": "unit_missing", "unit_code": code, "line_code": "",
+                        "source_file": theirs[0] if theirs else "", "source_sheet": "", "source_row": None,
+                        "message": f"{name} reported nothing for this period{because}",
+                        "details": {"variant": "file" if theirs else "", "unit": name, "files": ", ".join(theirs)}})
+    return _frame(records)
 
 
 def units_not_in_force(reports: pd.DataFrame, units: Units, period: Period) -> pd.DataFrame:
@@ -181,15 +224,17 @@ def units_not_in_force(reports: pd.DataFrame, units: Units, period: Period) -> p
 
 def quality(tidy: pd.DataFrame, checks: pd.DataFrame, rates: pd.DataFrame, expected_units: pd.DataFrame,
             previous: pd.DataFrame | None = None, previous_period: Period | None = None,
-            extra: list[dict] | None = None, not_in_force: pd.DataFrame | None = None) -> pd.DataFrame:
+            extra: list[dict] | None = None, not_in_force: pd.DataFrame | None = None,
+            not_read: list = ()) -> pd.DataFrame:
     """Every finding of a period, in one table with the spec §4.2 columns. ``previous`` has its
-    units already placed where they are at this period (:func:`~mtqg_analysis.domain.units.place_history`)."""
+    units already placed where they are at this period (:func:`~mtqg_analysis.domain.units.place_history`);
+    ``not_read``: the files of the period that were not read (their own findings come in ``extra``)."""
     parts = [
         subtotal_mismatches(checks),
         stated_rate_mismatches(rates),
         above_plan(tidy),
         cumulative_decreases(tidy, previous, previous_period),
-        missing_units(tidy, expected_units),
+        missing_units(tidy, expected_units, not_read),
         not_in_force if not_in_force is not None else _frame([]),
         _frame(extra or []),
     ]

@@ -202,6 +202,43 @@ def far_cell():
     yield '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
 
 
+def many_sheets(path: Path, sheets: int = 12, rows: int = 3_000, columns: int = 30) -> Path:
+    """A workbook of ``sheets`` sheets, each far within the per-sheet limits (90,000 cells), that
+    holds more cells in all than a workbook may (the many-sheet province file of the issue, whose
+    sheets passed every per-sheet check and took 4 GB), streamed into the zip."""
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(c) for c in range(1, columns + 1)]
+    content_types = CONTENT_TYPES.replace(
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.worksheet+xml"/>',
+        "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-'
+                f'officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, sheets + 1)))
+    workbook = WORKBOOK.replace('<sheet name="{name}" sheetId="1" r:id="rId1"/>', "".join(
+        f'<sheet name="Xã {i}" sheetId="{i}" r:id="rId{i}"/>' for i in range(1, sheets + 1)))
+    rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            + "".join(f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                      f'relationships/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, sheets + 1))
+            + f'<Relationship Id="rId{sheets + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+              'relationships/styles" Target="styles.xml"/></Relationships>')
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", workbook)
+        archive.writestr("xl/_rels/workbook.xml.rels", rels)
+        archive.writestr("xl/styles.xml", STYLES)
+        for i in range(1, sheets + 1):
+            with archive.open(f"xl/worksheets/sheet{i}.xml", "w") as stream:
+                stream.write((SHEET_HEAD + "<sheetData>").encode())
+                for r in range(1, rows + 1):
+                    cells = "".join(f'<c r="{letter}{r}"><v>{r}</v></c>' for letter in letters)
+                    stream.write(f'<row r="{r}">{cells}</row>'.encode())
+                stream.write(b"</sheetData></worksheet>")
+    return path
+
+
 def zip_bomb(path: Path, megabytes: int = 60) -> Path:
     """A workbook whose sheet unpacks to ``megabytes`` MB of blanks from a few dozen KB."""
     blank = " " * (1 << 20)
@@ -346,6 +383,9 @@ def cases() -> list[Case]:
         Case("cell_at_xfd1048576", "one value in the very last cell of the sheet",
              lambda f: write_sheet_zip(f / "xa-tan-tu.xlsx", far_cell(), dimension="A1:D4"),
              ["xa-tan-tu.xlsx", "Tân Tú", "rows"]),
+        Case("many_sheets_over_the_workbook_bound", "12 sheets of 90,000 cells: each within the per-sheet "
+             "limits, 1,080,000 cells in all", lambda f: many_sheets(f / "tinh.xlsx"),
+             ["tinh.xlsx", "1,080,000 cells in all its sheets", "1,000,000"]),
         Case("zip_bomb", "a sheet that unpacks to 60 MB of blanks from ~60 KB",
              lambda f: zip_bomb(f / "xa-tan-tu.xlsx"), ["xa-tan-tu.xlsx", "zip bomb"]),
         Case("xml_entity_bomb", "a sheet with a DOCTYPE declaring nested entities (billion laughs)",
@@ -377,6 +417,11 @@ def cases() -> list[Case]:
         Case("csv_binary_junk", "random binary bytes named .csv",
              _write("xa-tan-tu.csv", bytes((i * 131 + 7) % 256 for i in range(5000))),
              ["xa-tan-tu.csv", "not text"]),
+        Case("xls_truncated", "an Excel 97-2003 workbook cut off half-way",
+             lambda f: (f / "xa-tan-tu.xls").write_bytes(_xls_bytes()[:3000]),
+             ["xa-tan-tu.xls", "cannot be read", "save it as"]),
+        Case("ods_entity_bomb", "an OpenDocument spreadsheet whose content declares nested entities",
+             lambda f: _ods_entity_bomb(f / "xa-tan-tu.ods"), ["xa-tan-tu.ods", "entities"]),
         Case("fifo_named_csv", "a named pipe (FIFO) called pipe.csv, which would block a reader forever",
              _fifo, ["pipe.csv", "not a regular file"]),
         Case("symlink_outside_raw", "a link in the raw folder to a workbook outside it",
@@ -450,6 +495,30 @@ def _control_workbook(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, body in members.items():
             archive.writestr(name, body)
+
+
+def _xls_bytes() -> bytes:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Tân Tú")
+    for r, line in enumerate(GOOD_LINES):
+        for c, value in enumerate([line.stt, line.label, line.unit, line.plan_qty, line.plan]):
+            if value is not None:
+                sheet.write(r + 5, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _ods_entity_bomb(path: Path) -> None:
+    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+            '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0">&lol2;'
+            '</office:document-content>')
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", bomb)
+        archive.writestr("META-INF/manifest.xml", "<manifest/>")
 
 
 def _docx_bytes() -> bytes:
