@@ -126,28 +126,45 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 
 
 # Test modules that must run on one worker (pytest-xdist): those that read the session's rendered
-# sample (rendered once per worker), those that read the 2025 sample's render, and the long crash
-# tests (kept beside them, not after them).
+# sample (rendered once per worker), those that read the 2025 sample's render, and the Jupyter tests
+# (one copy of the project each). Every other test is a unit of work of its own.
 WORKER_GROUPS = {
     "sample": ("tests/test_notebooks.py", "tests/test_report_safety.py", "tests/test_browser.py",
                "tests/test_documents.py"),
-    "sample_2025": ("tests/test_sample_2025.py",),  # its own render: whichever worker is free takes it
-    "crash": ("tests/test_crash_report.py", "tests/test_crash.py", "tests/test_interrupt.py"),
-    "jupyter": ("tests/test_jupyter.py",),  # one copy of the project, its notebooks run one after another
+    "sample_2025": ("tests/test_sample_2025.py",),
+    "jupyter": ("tests/test_jupyter.py",),
 }
+# The longest units of work, longest first (seconds measured by `pytest --durations=0`; see
+# benchmarks/README.md, "The test suite"). Handing them out first and the short tests after them
+# keeps the two workers busy until both finish at about the same time.
+LONGEST_FIRST = ("tests/test_crash_report.py", "sample", "sample_2025", "tests/test_interrupt.py", "jupyter",
+                 "tests/test_crash.py")
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """Load scheduling in which each group of :data:`WORKER_GROUPS` is one unit of work; largest
-    units first, so the two groups start at once on the two workers."""
+    """Load scheduling in which each group of :data:`WORKER_GROUPS` is one unit of work, the units of
+    :data:`LONGEST_FIRST` handed out first."""
     from xdist.scheduler import LoadScopeScheduling
 
     class GroupScheduling(LoadScopeScheduling):
+        ordered = False
+
         def _split_scope(self, nodeid: str) -> str:
             for group, modules in WORKER_GROUPS.items():
                 if nodeid.startswith(modules):
                     return group
-            return nodeid
+            module = nodeid.split("::", 1)[0]
+            return module if module in LONGEST_FIRST else nodeid
+
+        def _assign_work_unit(self, node) -> None:
+            # the queue is complete before the first unit is handed out: order it then
+            if not self.ordered:
+                rank = {scope: i for i, scope in enumerate(LONGEST_FIRST)}
+                queue = sorted(self.workqueue.items(), key=lambda item: rank.get(item[0], len(rank)))
+                self.workqueue.clear()
+                self.workqueue.update(queue)
+                self.ordered = True
+            super()._assign_work_unit(node)
 
     return GroupScheduling(config, log)
 

@@ -1,33 +1,30 @@
 """Hostile and broken inputs through the real ``mtqg clean`` command (docs/robustness.md).
 
 Every case of ``tests/hostile/corpus.py`` is built into a temporary data folder that already
-holds previous outputs for the period, and the CLI runs in a child process. It must:
+holds previous outputs for the period, and the CLI runs in a child process (forked from a server
+that has imported the package, ``tests/hostile/forked_cli.py``). It must:
 
 - exit non-zero (2, an input error) with a message naming the file (sheet, row, column where
   they apply) and the problem, except the cases that must be cleaned (exit 0, text neutralised);
 - never print a Python traceback;
 - leave ``data/processed/<P>/`` exactly as it was when it fails (spec §4.3);
-- stay under :data:`MEMORY_BOUND_BYTES` of peak resident memory (measured for that one child with
-  ``os.wait4``; a memory bound, not a timing assertion).
+- stay under :data:`MEMORY_BOUND_BYTES` of peak resident memory (measured by that one child at its
+  end; a memory bound, not a timing assertion).
 
 A guard kills a child that has not finished after :data:`GUARD_SECONDS` (a hang is a failure,
 e.g. a reader blocking on a named pipe); no test asserts how long anything took.
 """
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent / "hostile"))
 import corpus  # noqa: E402
-
-from conftest import mtqg_command
+import forked_cli  # noqa: E402
 
 MEMORY_BOUND_BYTES = 1024 ** 3  # 1 GB: a district office laptop has 4-8 GB
 GUARD_SECONDS = 120
@@ -37,20 +34,7 @@ PREVIOUS = {"funding.csv": b"previous funding\n", "funding.parquet": b"PAR1previ
 
 def run_cli(args: list[str], cwd: Path) -> tuple[int, str, str, int]:
     """(exit code, stdout, stderr, peak RSS in bytes) of ``mtqg ARGS`` in a child process."""
-    out, err = cwd / "stdout.txt", cwd / "stderr.txt"
-    with open(out, "wb") as stdout, open(err, "wb") as stderr:
-        process = subprocess.Popen([*mtqg_command(), *args], cwd=cwd, stdout=stdout, stderr=stderr,
-                                   env={**os.environ, "PYTHONFAULTHANDLER": "1"})
-    guard = threading.Timer(GUARD_SECONDS, lambda: os.kill(process.pid, signal.SIGKILL))
-    guard.start()
-    try:
-        _, status, usage = os.wait4(process.pid, 0)
-    finally:
-        guard.cancel()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    rss = usage.ru_maxrss * 1024  # kilobytes on Linux
-    return (process.returncode, out.read_text(encoding="utf-8", errors="replace"),
-            err.read_text(encoding="utf-8", errors="replace"), rss)
+    return forked_cli.run(args, cwd, GUARD_SECONDS)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
