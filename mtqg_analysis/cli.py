@@ -5,6 +5,8 @@
     mtqg narrative  print section 2 of the district notice             (mtqg_analysis.report)
     mtqg report     render the reports of periods and phases           (mtqg_analysis.render)
     mtqg periods    list periods with their raw, processed and rendered state
+    mtqg template   write each unit's report form for a period          (mtqg_analysis.report)
+    mtqg check      check report files before they are sent or cleaned  (mtqg_analysis.validate)
 
 Errors of type :class:`~mtqg_analysis.errors.MtqgError` become readable lines on stderr and a
 non-zero exit code (listed by ``mtqg --help``); nothing else is caught, so a genuine bug still
@@ -193,6 +195,56 @@ def _run_periods(args) -> int:
     return 0
 
 
+# --- template: the form each unit fills in (spec §3.1) -------------------------------------------
+def _run_template(args) -> int:
+    import pandas as pd
+
+    from .domain.periods import label, parse_period, year_so_far
+    from .domain.schema import empty_tidy
+    from .domain.units import place_history
+    from .report.template import known_lines, unit_form
+    from .store import catalog_for, load_period, periods, units_for
+    from .store.atomic import output_error, write_with
+    from .validate.quality import expected_units
+
+    period = parse_period(args.period)
+    units = units_for(args.data_dir).at(period)  # the units in force at the period's end (spec §2.1)
+    catalog = catalog_for(args.data_dir)
+    earlier = []  # the year's processed periods before this one, units placed where they are now
+    for p in year_so_far(period, periods(args.data_dir)):
+        if p >= period:
+            continue
+        try:
+            earlier.append((p, place_history(load_period(p, args.data_dir), units)))
+        except InputErrors as problem:
+            log.warning("mtqg template: %s could not be read (%d error(s)); its figures are not pre-filled",
+                        p, len(problem.errors))
+    expected = expected_units(units, period, [frame for _, frame in earlier])
+    codes = list(expected["code"])
+    if args.units and args.units != ["all"]:
+        unknown = [c for c in args.units if c not in set(codes)]
+        if unknown:
+            raise ParameterError(f"no unit {', '.join(unknown)} reports for {period}; the units are: "
+                                 + ", ".join(codes))
+        codes = [c for c in codes if c in set(args.units)]
+    latest_period, latest = earlier[-1] if earlier else (None, None)
+    known = known_lines(pd.concat([frame for _, frame in earlier], ignore_index=True) if earlier else empty_tidy())
+    out_dir = args.out_dir or args.data_dir.parent / "templates" / str(period)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for code in codes:
+            rows = latest[latest["unit_code"] == code] if latest is not None else empty_tidy()
+            book = unit_form(code, units.name(code), period, catalog, rows,
+                             list(known.loc[known["unit_code"] == code, "line_code"]),
+                             label(latest_period, args.lang) if latest_period else "", args.lang)
+            write_with(out_dir / f"{code}.xlsx", book.save)
+            print(out_dir / f"{code}.xlsx")
+    except OSError as exc:
+        raise output_error(exc, out_dir) from None
+    log.info("mtqg template: %d form(s) for %s -> %s", len(codes), period, out_dir)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mtqg", description="Consolidate MTQG DTTS&MN commune reports: clean, narrate, report.",
@@ -247,6 +299,20 @@ def build_parser() -> argparse.ArgumentParser:
                        help="list periods with their raw and rendered status")
     _common(p)
     p.set_defaults(func=_run_periods)
+
+    p = sub.add_parser("template", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="write the report form of each unit for a period: templates/<period>/<unit_code>.xlsx",
+                       description="Write each unit's report form for a period, pre-filled with the plan of the "
+                                   "latest processed period of the same year and, for reference, its year-to-date "
+                                   "disbursement (README \"The office's cycle\").")
+    _common(p)
+    p.add_argument("--period", required=True, help="the period the form is for: YYYY-MM, YYYY-EXT or an alias")
+    p.add_argument("--units", nargs="+", metavar="CODE", default=["all"],
+                   help="'all' (default: every unit expected to report) or unit codes")
+    p.add_argument("--out-dir", type=Path, default=None,
+                   help="where the forms go (default: templates/<period>/ beside the data folder)")
+    p.add_argument("--lang", default="vi", help="vi (default) or en: the words of the form")
+    p.set_defaults(func=_run_template)
     return parser
 
 
