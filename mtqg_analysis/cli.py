@@ -28,9 +28,11 @@ from .errors import SHOWN_ERRORS, BusyError, InputErrors, MtqgError, OutputError
 log = logging.getLogger("mtqg")
 
 EPILOG = f"""exit codes:
-  0    done
-  1    mtqg report: some renders failed (the others were written; the failed ones kept their old HTML)
+  0    done (mtqg check: the files would be accepted without findings)
+  1    mtqg report: some renders failed (the others were written; the failed ones kept their old HTML);
+       mtqg check: the files would be accepted, with findings
   {MtqgError.exit_code}    bad input or arguments: every problem is listed, nothing was written for that period
+       (mtqg check: the files would be refused)
   {BusyError.exit_code}    another mtqg run was working on the same period and did not finish in time
   {OutputError.exit_code}    an output could not be written (read-only folder, disk full, file open in Excel);
        the previous outputs are whole
@@ -245,6 +247,58 @@ def _run_template(args) -> int:
     return 0
 
 
+# --- check: what cleaning would say about a few files, before they are sent -----------------------
+def _check_period(args):
+    """``--period``, else the period folder the files are in (data/raw/<P>/...)."""
+    from .domain.periods import is_period, parse_period
+
+    if args.period:
+        return parse_period(args.period)
+    folders = {path.absolute().parent.name for path in args.files}
+    if len(folders) == 1 and is_period(next(iter(folders))):
+        return parse_period(next(iter(folders)))
+    raise ParameterError("give --period P (e.g. 2024-09): the period whose rules the files are checked under")
+
+
+def _run_check(args) -> int:
+    import pandas as pd
+
+    from .report.check import check_lines, check_page, check_text, context_line, verdict
+    from .store import catalog_for, earlier_periods, raw_dir, units_for
+    from .store.atomic import output_error, write_text
+    from .validate import check_files
+
+    missing = [str(path) for path in args.files if not path.is_file()]
+    if missing:
+        raise ParameterError(f"no such file: {', '.join(missing)}")
+    period = _check_period(args)
+    units = units_for(args.data_dir).at(period)  # the units in force at the period's end (spec §2.1)
+    catalog = catalog_for(args.data_dir)
+    # The year's earlier periods as they are processed; never rebuilt: check writes nothing under data/.
+    earlier = earlier_periods(period, args.data_dir, rebuild="never")
+    raw = raw_dir(args.data_dir).absolute()
+    errors, findings, refused = [], [], False
+    for path in args.files:
+        path = path.absolute()
+        root = raw if path.is_relative_to(raw) else path.parent  # named as cleaning names it
+        result = check_files([path], root, period, units, catalog, earlier)
+        errors += result.errors
+        findings.append(result.findings)
+        refused = refused or result.refused
+    found = pd.concat(findings, ignore_index=True)
+    lines = check_lines(errors, found, catalog, args.lang)
+    summary = verdict(len(errors), len(found), refused, args.lang)
+    context = context_line(period, max(earlier) if earlier else None, args.lang)
+    print(check_text(lines, summary, context, args.lang), end="")
+    if args.html:
+        try:
+            write_text(args.html, check_page(lines, summary, context, period, args.lang))
+        except OSError as exc:
+            raise output_error(exc, args.html.parent) from None
+        print(args.html)
+    return MtqgError.exit_code if refused else 1 if len(found) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mtqg", description="Consolidate MTQG DTTS&MN commune reports: clean, narrate, report.",
@@ -313,6 +367,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="where the forms go (default: templates/<period>/ beside the data folder)")
     p.add_argument("--lang", default="vi", help="vi (default) or en: the words of the form")
     p.set_defaults(func=_run_template)
+
+    p = sub.add_parser("check", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="check report files as cleaning would, before they are sent; writes nothing under data/",
+                       description="Read only the given files under the period's rules, the data folder's units.csv "
+                                   "and catalog, compare them with the year's processed periods, and print every "
+                                   "error and finding with its cell and what to do. Exit 0: accepted without "
+                                   "findings; 1: accepted with findings; 2: it would be refused.")
+    _common(p)
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="report files (.xlsx, .xls, .ods, .csv)")
+    p.add_argument("--period", default=None,
+                   help="the period whose rules apply (default: the period folder the files are in)")
+    p.add_argument("--html", type=Path, default=None, metavar="OUT", help="also write the result as one HTML page")
+    p.add_argument("--lang", default="vi", help="vi (default) or en")
+    p.set_defaults(func=_run_check)
     return parser
 
 
