@@ -225,3 +225,25 @@ def test_unknown_unit_is_refused(tmp_path):
     code, _ = run_mtqg("template", "--period", "2024-09", "--units", "99999", "--data-dir", data)
     assert code == 2
     assert not (tmp_path / "templates").exists()
+
+
+def test_after_the_reorganisation_forms_of_the_units_in_force_with_carried_over_capital(tmp_path):
+    """2025-EXT: the five communes in force at its end get forms, with the capital of 2025 beside
+    the capital of 2024 carried over; filled from the sample's table, they read back as it."""
+    office = sample_folder(tmp_path / "office", "2025-06", "2025-12", "2025-EXT")
+    for period in ("2025-06", "2025-12", "2025-EXT"):
+        build_period(period, office)
+    truth = load_period("2025-EXT", office, rebuild="never")
+    code, _ = run_mtqg("template", "--period", "2025-EXT", "--data-dir", office, "--out-dir", tmp_path / "forms")
+    assert code == 0
+    forms = sorted((tmp_path / "forms").glob("*.xlsx"))
+    assert [f.stem for f in forms] == sorted(truth["unit_code"].unique())
+    heads = {sheet.cell(SUB, c).value for sheet in [openpyxl.load_workbook(forms[0]).worksheets[1]]
+             for c in range(1, sheet.max_column + 1)}
+    assert {"Vốn năm 2025", "Vốn năm 2024 kéo dài"} <= heads
+    back = sample_folder(tmp_path / "back", "2025-06", "2025-12")
+    for form in forms:
+        fill_form(form, truth[truth["unit_code"] == form.stem], back / "raw" / "2025-EXT" / form.name)
+    for period in ("2025-06", "2025-12", "2025-EXT"):
+        build_period(period, back)
+    pd.testing.assert_frame_equal(_values(load_period("2025-EXT", back, rebuild="never")), _values(truth))
