@@ -277,11 +277,12 @@ def _run_check(args) -> int:
     # The year's earlier periods as they are processed; never rebuilt: check writes nothing under data/.
     earlier = earlier_periods(period, args.data_dir, rebuild="never")
     raw = raw_dir(args.data_dir).absolute()
+    by_root: dict[Path, list[Path]] = {}  # files in data/raw/ are named as cleaning names them
+    for path in dict.fromkeys(path.absolute() for path in args.files):
+        by_root.setdefault(raw if path.is_relative_to(raw) else path.parent, []).append(path)
     errors, findings, refused = [], [], False
-    for path in args.files:
-        path = path.absolute()
-        root = raw if path.is_relative_to(raw) else path.parent  # named as cleaning names it
-        result = check_files([path], root, period, units, catalog, earlier)
+    for root, paths in by_root.items():  # read together, as cleaning reads a period's files
+        result = check_files(paths, root, period, units, catalog, earlier)
         errors += result.errors
         findings.append(result.findings)
         refused = refused or result.refused

@@ -58,20 +58,29 @@ def test_check_gives_what_clean_gives_for_each_file(case, tmp_path, mtqg):
     for period in periods(data):
         earlier = [p for p in periods(data) if p.year == period.year and p < period]
         context = context_line(period, max(earlier) if earlier else None)
-        for path in sorted(p for p in (data / "raw").glob(f"{period}*/**/*") if p.is_file()):
-            display = path.relative_to(data / "raw").as_posix()
-            expected = clean_findings_of(data, period, display)
-            not_read = "file_not_read" in set(expected["check"])  # cleaning goes on without it: refused
-            run = mtqg("check", path, "--period", period, "--data-dir", data, "-q")
-            assert run.code == (2 if not_read else 1 if len(expected) else 0), (display, run.stdout, run.stderr)
-            # Word for word what cleaning found about this file, each finding in Vietnamese at its place.
-            summary = verdict(0, len(expected), not_read)
-            assert run.stdout == check_text(check_lines([], expected, catalog), summary, context), display
-            if not len(expected):
-                assert "Tệp sẵn sàng để gửi" in run.stdout
-    result = check_files([path], data / "raw", period, units_for(data).at(period), catalog,
+        files = sorted(p for p in (data / "raw").glob(f"{period}*/**/*") if p.is_file())
+        displays = [path.relative_to(data / "raw").as_posix() for path in files]
+        expected = {name: clean_findings_of(data, period, name) for name in displays}
+        every = pd.concat(expected.values(), ignore_index=True)
+        not_read = "file_not_read" in set(every["check"])  # cleaning goes on without such a file: refused
+        # All the period's files at once: word for word what cleaning found about each of them,
+        # each finding in Vietnamese at its place, grouped by file and sheet; nothing for a clean file.
+        run = mtqg("check", *files, "--period", period, "--data-dir", data, "-q")
+        assert run.code == (2 if not_read else 1 if len(every) else 0), run.stdout
+        summary = verdict(0, len(every), not_read)
+        assert run.stdout == check_text(check_lines([], every, catalog), summary, context)
+        if len(files) > 1:  # one file alone says the same about it
+            first, name = files[0], displays[0]
+            run = mtqg("check", first, "--period", period, "--data-dir", data, "-q")
+            one_not_read = "file_not_read" in set(expected[name]["check"])
+            assert run.code == (2 if one_not_read else 1 if len(expected[name]) else 0), (name, run.stdout)
+            summary = verdict(0, len(expected[name]), one_not_read)
+            assert run.stdout == check_text(check_lines([], expected[name], catalog), summary, context), name
+        if not len(every):
+            assert "Tệp sẵn sàng để gửi" in run.stdout
+    result = check_files(files, data / "raw", period, units_for(data).at(period), catalog,
                          earlier_periods(period, data, rebuild="never"))
-    assert _rows(result.findings) == _rows(clean_findings_of(data, period, display))
+    assert _rows(result.findings) == _rows(every)  # the same findings, as data
     assert tree_hashes(data) == before  # nothing written under data/
 
 
