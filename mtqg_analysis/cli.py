@@ -204,7 +204,8 @@ def _run_template(args) -> int:
     from .domain.periods import label, parse_period, year_so_far
     from .domain.schema import empty_tidy
     from .domain.units import place_history
-    from .report.template import known_lines, unit_form
+    from .domain.labels import fill
+    from .report.template import forms_book, known_lines, unit_form
     from .store import catalog_for, load_period, periods, units_for
     from .store.atomic import output_error, write_with
     from .validate.quality import expected_units
@@ -232,15 +233,21 @@ def _run_template(args) -> int:
     latest_period, latest = earlier[-1] if earlier else (None, None)
     known = known_lines(pd.concat([frame for _, frame in earlier], ignore_index=True) if earlier else empty_tidy())
     out_dir = args.out_dir or args.data_dir.parent / "templates" / str(period)
+    together = forms_book(period, fill("form.instructions_units", args.lang, count=len(codes)), args.lang) \
+        if args.one_workbook else None
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for code in codes:
             rows = latest[latest["unit_code"] == code] if latest is not None else empty_tidy()
             book = unit_form(code, units.name(code), period, catalog, rows,
                              list(known.loc[known["unit_code"] == code, "line_code"]),
-                             label(latest_period, args.lang) if latest_period else "", args.lang)
-            write_with(out_dir / f"{code}.xlsx", book.save)
-            print(out_dir / f"{code}.xlsx")
+                             label(latest_period, args.lang) if latest_period else "", args.lang, together)
+            if together is None:
+                write_with(out_dir / f"{code}.xlsx", book.save)
+                print(out_dir / f"{code}.xlsx")
+        if together is not None:
+            write_with(out_dir / f"{period}.xlsx", together.save)
+            print(out_dir / f"{period}.xlsx")
     except OSError as exc:
         raise output_error(exc, out_dir) from None
     log.info("mtqg template: %d form(s) for %s -> %s", len(codes), period, out_dir)
@@ -366,6 +373,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="'all' (default: every unit expected to report) or unit codes")
     p.add_argument("--out-dir", type=Path, default=None,
                    help="where the forms go (default: templates/<period>/ beside the data folder)")
+    p.add_argument("--one-workbook", action="store_true",
+                   help="one workbook templates/<period>/<period>.xlsx with a sheet per unit, instead of one per unit")
     p.add_argument("--lang", default="vi", help="vi (default) or en: the words of the form")
     p.set_defaults(func=_run_template)
 

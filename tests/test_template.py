@@ -247,3 +247,17 @@ def test_after_the_reorganisation_forms_of_the_units_in_force_with_carried_over_
     for period in ("2025-06", "2025-12", "2025-EXT"):
         build_period(period, back)
     pd.testing.assert_frame_equal(_values(load_period("2025-EXT", back, rebuild="never")), _values(truth))
+
+
+def test_one_workbook_holds_the_same_sheet_per_unit(cycle, tmp_path):
+    code, out = run_mtqg("template", "--period", "2024-09", "--units", "01975", "01984", "--one-workbook",
+                         "--data-dir", cycle["office"], "--out-dir", tmp_path)
+    assert code == 0 and out.strip() == str(tmp_path / "2024-09.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "2024-09.xlsx")
+    assert book.sheetnames == ["Hướng dẫn", "Xã Vi Hương", "Xã Đôn Phong"]
+    assert "2 đơn vị" in book["Hướng dẫn"]["A2"].value
+    for name, unit in (("Xã Vi Hương", "01975"), ("Xã Đôn Phong", "01984")):
+        alone = openpyxl.load_workbook(cycle["forms"] / f"{unit}.xlsx").worksheets[1]
+        sheet = book[name]
+        assert [[c.value for c in row] for row in sheet.iter_rows()] == [[c.value for c in row] for row in alone.iter_rows()]
+        assert sheet.protection.sheet and len(sheet.data_validations.dataValidation) == 1

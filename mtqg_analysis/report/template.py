@@ -94,8 +94,9 @@ def _numbering(lines: list[tuple[str, int, bool]]) -> list[str]:
 
 
 def unit_form(unit_code: str, unit_name: str, period: Period, catalog: Catalog, latest: pd.DataFrame,
-              known: list[str], previous_label: str = "", lang: str = "vi") -> Workbook:
-    """The form of one unit for ``period``.
+              known: list[str], previous_label: str = "", lang: str = "vi", book: Workbook | None = None) -> Workbook:
+    """The form of one unit for ``period``: a workbook of its own, or its sheet added to ``book``
+    (one workbook for several units, :func:`forms_book`).
 
     ``latest``: the unit's rows of the latest processed period of the year before ``period`` (tidy
     columns; units already placed where they are at ``period``), or an empty frame; ``known``: the
@@ -106,8 +107,8 @@ def unit_form(unit_code: str, unit_name: str, period: Period, catalog: Catalog, 
     splits = _splits(latest, year)
     years_shown = any(s[2] != year for s in splits)
     lines = form_lines(catalog, known)
-    book = Workbook()
-    _instructions(book.active, unit_code, unit_name, period, lang)
+    if book is None:
+        book = forms_book(period, fill("form.instructions_unit", lang, unit=unit_name, code=unit_code), lang)
     sheet = book.create_sheet(unit_name.translate(NOT_IN_SHEET_NAME)[:EXCEL_SHEET_NAME])
 
     # Columns: STT, label, measure unit, plan (qty, amounts), done (qty, amounts), reference, note, code.
@@ -255,15 +256,20 @@ def _style(sheet, col: dict[str, int], money_cols: list[int], first: int, last: 
     sheet.protection.formatColumns = False
 
 
-def _instructions(sheet, unit_code: str, unit_name: str, period: Period, lang: str) -> None:
+def forms_book(period: Period, who: str, lang: str = "vi") -> Workbook:
+    """A workbook holding the instructions sheet only, for :func:`unit_form` to add units' sheets
+    to; ``who``: the line naming the unit (or the units) it is for."""
+    book = Workbook()
+    sheet = book.active
     sheet.title = label("form.sheet_instructions", lang)
     text = read_text(f"form_instructions_{lang}.txt").format(
-        label_upper=period_label(period, lang).upper(), unit=unit_name, code=unit_code, period=str(period))
+        label_upper=period_label(period, lang).upper(), who=who, period=str(period))
     for r, line in enumerate(text.splitlines(), start=1):
         sheet.cell(r, 1, line or None).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.cell(1, 1).font = Font(bold=True)
     sheet.column_dimensions["A"].width = 110
     sheet.protection.sheet = True
+    return book
 
 
 def known_lines(earlier: pd.DataFrame) -> pd.DataFrame:
