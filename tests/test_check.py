@@ -132,7 +132,9 @@ def test_each_kind_of_finding(data_dir, make_workbook, mtqg, tmp_path):
                   "Tệp được chấp nhận"):
         assert words.lower() in out.lower(), words
     assert "Ô H8: [Cảnh báo] Tỷ lệ ghi sai" in out  # the stated rate, at its cell
-    assert "Dòng 8: [Cảnh báo] Số lũy kế giảm" in out and "Dòng 7: [Cảnh báo] Dòng tổng không khớp" in out
+    # Each at its cell where the finding is about one cell: the disbursed "Tổng số", the quantity done.
+    assert "Ô G8: [Cảnh báo] Số lũy kế giảm" in out and "Ô G9: [Cảnh báo] Giải ngân vượt kế hoạch" in out
+    assert "Ô F9: [Cảnh báo] Khối lượng vượt kế hoạch" in out and "Dòng 7: [Cảnh báo] Dòng tổng không khớp" in out
     page = html.read_text(encoding="utf-8")
     assert "Giải ngân vượt kế hoạch" in page and "<script" not in page
     assert tree_hashes(data_dir) == before

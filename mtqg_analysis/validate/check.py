@@ -9,6 +9,7 @@ would hear when cleaning it. Nothing here writes a file.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pandas as pd
 
 from ..domain.catalog import Catalog
 from ..domain.periods import Period, previous_in_year
-from ..domain.schema import QUALITY_COLUMNS, as_quality
+from ..domain.schema import QUALITY_COLUMNS, as_quality, details_text
 from ..domain.units import Units, place_history
 from ..errors import InputError, InputErrors, NotReadable
 from ..extract import PeriodRead, read_files
@@ -58,9 +59,42 @@ def period_findings(found: PeriodRead, cleaned: Cleaned, period: Period, units: 
         tables.append(table)
         if p == previous_period:  # compared unit by unit: old units under their successors
             previous = place_history(table, units)
-    return quality(cleaned.tidy, cleaned.checks, cleaned.rates, expected_units(units, period, tables), previous,
-                   previous_period, extra, units_not_in_force(cleaned.not_in_force, units, period),
-                   not_read=found.not_read)
+    findings = quality(cleaned.tidy, cleaned.checks, cleaned.rates, expected_units(units, period, tables), previous,
+                       previous_period, extra, units_not_in_force(cleaned.not_in_force, units, period),
+                       not_read=found.not_read)
+    return with_cells(findings, found.tables)
+
+
+#: The column a finding about one amount or quantity is in: its check (``check.variant``) -> the
+#: role of that column in the sheet (the disbursed "Tổng số" column, the done quantity).
+CELL_ROLES = {"disbursed_above_plan": "done", "done_above_plan": "done_qty", "cumulative_decrease.disbursed": "done",
+              "cumulative_decrease.done": "done_qty", "cumulative_decrease.disbursed_done": "done"}
+
+
+def with_cells(findings: pd.DataFrame, tables: list) -> pd.DataFrame:
+    """Findings about one amount or quantity of a workbook row given the column it is in (their
+    ``details`` get ``column``, as the stated-rate findings have it), so that a reader is sent to
+    the cell ("Ô G14"). A sheet split by capital without a "Tổng số" column names no column."""
+    columns = {}
+    for table in tables:
+        if table.kind != "workbook":
+            continue
+        done = [key for key in table.columns if key.startswith("done|")]
+        total = "done||" if "done||" in table.columns else done[0] if len(done) == 1 else None
+        columns[(table.file, table.sheet)] = {"done": table.columns.get(total) if total else None,
+                                              "done_qty": table.columns.get("done_qty")}
+    if not len(findings) or not columns:
+        return findings
+    out = findings.copy()
+    about_a_cell = out["check"].isin({key.split(".")[0] for key in CELL_ROLES})
+    for i, record in out[about_a_cell].iterrows():
+        details = json.loads(record["details"]) if record["details"] else {}
+        variant = f"{record['check']}.{details.get('variant', '')}"
+        role = CELL_ROLES.get(variant) or CELL_ROLES.get(str(record["check"]))
+        column = columns.get((record["source_file"], record["source_sheet"]), {}).get(role) if role else None
+        if column is not None and "column" not in details:
+            out.at[i, "details"] = details_text({**details, "column": column.describe()})
+    return out
 
 
 @dataclass
