@@ -261,3 +261,12 @@ def test_one_workbook_holds_the_same_sheet_per_unit(cycle, tmp_path):
         sheet = book[name]
         assert [[c.value for c in row] for row in sheet.iter_rows()] == [[c.value for c in row] for row in alone.iter_rows()]
         assert sheet.protection.sheet and len(sheet.data_validations.dataValidation) == 1
+
+
+def test_an_output_that_cannot_be_written_is_said_with_exit_code_4(tmp_path):
+    data = sample_folder(tmp_path, "2024-06")
+    taken = tmp_path / "forms"
+    taken.write_text("a file where the folder should be")
+    code, _ = run_mtqg("template", "--period", "2024-06", "--units", "01975", "--data-dir", data, "--out-dir", taken)
+    assert code == 4
+    assert taken.read_text() == "a file where the folder should be"
