@@ -5,6 +5,8 @@
     mtqg narrative  print section 2 of the district notice             (mtqg_analysis.report)
     mtqg report     render the reports of periods and phases           (mtqg_analysis.render)
     mtqg periods    list periods with their raw, processed and rendered state
+    mtqg template   write each unit's report form for a period          (mtqg_analysis.report)
+    mtqg check      check report files before they are sent or cleaned  (mtqg_analysis.validate)
 
 Errors of type :class:`~mtqg_analysis.errors.MtqgError` become readable lines on stderr and a
 non-zero exit code (listed by ``mtqg --help``); nothing else is caught, so a genuine bug still
@@ -26,9 +28,11 @@ from .errors import SHOWN_ERRORS, BusyError, InputErrors, MtqgError, OutputError
 log = logging.getLogger("mtqg")
 
 EPILOG = f"""exit codes:
-  0    done
-  1    mtqg report: some renders failed (the others were written; the failed ones kept their old HTML)
+  0    done (mtqg check: the files would be accepted without findings)
+  1    mtqg report: some renders failed (the others were written; the failed ones kept their old HTML);
+       mtqg check: the files would be accepted, with findings
   {MtqgError.exit_code}    bad input or arguments: every problem is listed, nothing was written for that period
+       (mtqg check: the files would be refused)
   {BusyError.exit_code}    another mtqg run was working on the same period and did not finish in time
   {OutputError.exit_code}    an output could not be written (read-only folder, disk full, file open in Excel);
        the previous outputs are whole
@@ -193,6 +197,116 @@ def _run_periods(args) -> int:
     return 0
 
 
+# --- template: the form each unit fills in (spec §3.1) -------------------------------------------
+def _run_template(args) -> int:
+    import pandas as pd
+
+    from .domain.periods import label, parse_period, year_so_far
+    from .domain.schema import empty_tidy
+    from .domain.units import place_history
+    from .domain.labels import fill
+    from .report.template import forms_book, known_lines, unit_form
+    from .store import catalog_for, load_period, periods, units_for
+    from .store.atomic import output_error, write_with
+    from .validate.quality import expected_units
+
+    period = parse_period(args.period)
+    units = units_for(args.data_dir).at(period)  # the units in force at the period's end (spec §2.1)
+    catalog = catalog_for(args.data_dir)
+    earlier = []  # the year's processed periods before this one, units placed where they are now
+    for p in year_so_far(period, periods(args.data_dir)):
+        if p >= period:
+            continue
+        try:
+            earlier.append((p, place_history(load_period(p, args.data_dir), units)))
+        except InputErrors as problem:
+            log.warning("mtqg template: %s could not be read (%d error(s)); its figures are not pre-filled",
+                        p, len(problem.errors))
+    expected = expected_units(units, period, [frame for _, frame in earlier])
+    codes = list(expected["code"])
+    if args.units and args.units != ["all"]:
+        unknown = [c for c in args.units if c not in set(codes)]
+        if unknown:
+            raise ParameterError(f"no unit {', '.join(unknown)} reports for {period}; the units are: "
+                                 + ", ".join(codes))
+        codes = [c for c in codes if c in set(args.units)]
+    latest_period, latest = earlier[-1] if earlier else (None, None)
+    known = known_lines(pd.concat([frame for _, frame in earlier], ignore_index=True) if earlier else empty_tidy())
+    out_dir = args.out_dir or args.data_dir.parent / "templates" / str(period)
+    together = forms_book(period, fill("form.instructions_units", args.lang, count=len(codes)), args.lang) \
+        if args.one_workbook else None
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for code in codes:
+            rows = latest[latest["unit_code"] == code] if latest is not None else empty_tidy()
+            book = unit_form(code, units.name(code), period, catalog, rows,
+                             list(known.loc[known["unit_code"] == code, "line_code"]),
+                             label(latest_period, args.lang) if latest_period else "", args.lang, together)
+            if together is None:
+                write_with(out_dir / f"{code}.xlsx", book.save)
+                print(out_dir / f"{code}.xlsx")
+        if together is not None:
+            write_with(out_dir / f"{period}.xlsx", together.save)
+            print(out_dir / f"{period}.xlsx")
+    except OSError as exc:
+        raise output_error(exc, out_dir) from None
+    log.info("mtqg template: %d form(s) for %s -> %s", len(codes), period, out_dir)
+    return 0
+
+
+# --- check: what cleaning would say about a few files, before they are sent -----------------------
+def _check_period(args):
+    """``--period``, else the period folder the files are in (data/raw/<P>/...)."""
+    from .domain.periods import is_period, parse_period
+
+    if args.period:
+        return parse_period(args.period)
+    folders = {path.absolute().parent.name for path in args.files}
+    if len(folders) == 1 and is_period(next(iter(folders))):
+        return parse_period(next(iter(folders)))
+    raise ParameterError("give --period P (e.g. 2024-09): the period whose rules the files are checked under")
+
+
+def _run_check(args) -> int:
+    import pandas as pd
+
+    from .report.check import check_lines, check_page, check_text, context_line, verdict
+    from .store import catalog_for, earlier_periods, raw_dir, units_for
+    from .store.atomic import output_error, write_text
+    from .validate import check_files
+
+    missing = [str(path) for path in args.files if not path.is_file()]
+    if missing:
+        raise ParameterError(f"no such file: {', '.join(missing)}")
+    period = _check_period(args)
+    units = units_for(args.data_dir).at(period)  # the units in force at the period's end (spec §2.1)
+    catalog = catalog_for(args.data_dir)
+    # The year's earlier periods as they are processed; never rebuilt: check writes nothing under data/.
+    earlier = earlier_periods(period, args.data_dir, rebuild="never")
+    raw = raw_dir(args.data_dir).absolute()
+    by_root: dict[Path, list[Path]] = {}  # files in data/raw/ are named as cleaning names them
+    for path in dict.fromkeys(path.absolute() for path in args.files):
+        by_root.setdefault(raw if path.is_relative_to(raw) else path.parent, []).append(path)
+    errors, findings, refused = [], [], False
+    for root, paths in by_root.items():  # read together, as cleaning reads a period's files
+        result = check_files(paths, root, period, units, catalog, earlier)
+        errors += result.errors
+        findings.append(result.findings)
+        refused = refused or result.refused
+    found = pd.concat(findings, ignore_index=True)
+    lines = check_lines(errors, found, catalog, args.lang)
+    summary = verdict(len(errors), len(found), refused, args.lang)
+    context = context_line(period, max(earlier) if earlier else None, args.lang)
+    print(check_text(lines, summary, context, args.lang), end="")
+    if args.html:
+        try:
+            write_text(args.html, check_page(lines, summary, context, period, args.lang))
+        except OSError as exc:
+            raise output_error(exc, args.html.parent) from None
+        print(args.html)
+    return MtqgError.exit_code if refused else 1 if len(found) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mtqg", description="Consolidate MTQG DTTS&MN commune reports: clean, narrate, report.",
@@ -247,6 +361,36 @@ def build_parser() -> argparse.ArgumentParser:
                        help="list periods with their raw and rendered status")
     _common(p)
     p.set_defaults(func=_run_periods)
+
+    p = sub.add_parser("template", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="write the report form of each unit for a period: templates/<period>/<unit_code>.xlsx",
+                       description="Write each unit's report form for a period, pre-filled with the plan of the "
+                                   "latest processed period of the same year and, for reference, its year-to-date "
+                                   "disbursement (README \"The office's cycle\").")
+    _common(p)
+    p.add_argument("--period", required=True, help="the period the form is for: YYYY-MM, YYYY-EXT or an alias")
+    p.add_argument("--units", nargs="+", metavar="CODE", default=["all"],
+                   help="'all' (default: every unit expected to report) or unit codes")
+    p.add_argument("--out-dir", type=Path, default=None,
+                   help="where the forms go (default: templates/<period>/ beside the data folder)")
+    p.add_argument("--one-workbook", action="store_true",
+                   help="one workbook templates/<period>/<period>.xlsx with a sheet per unit, instead of one per unit")
+    p.add_argument("--lang", default="vi", help="vi (default) or en: the words of the form")
+    p.set_defaults(func=_run_template)
+
+    p = sub.add_parser("check", epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+                       help="check report files as cleaning would, before they are sent; writes nothing under data/",
+                       description="Read only the given files under the period's rules, the data folder's units.csv "
+                                   "and catalog, compare them with the year's processed periods, and print every "
+                                   "error and finding with its cell and what to do. Exit 0: accepted without "
+                                   "findings; 1: accepted with findings; 2: it would be refused.")
+    _common(p)
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="report files (.xlsx, .xls, .ods, .csv)")
+    p.add_argument("--period", default=None,
+                   help="the period whose rules apply (default: the period folder the files are in)")
+    p.add_argument("--html", type=Path, default=None, metavar="OUT", help="also write the result as one HTML page")
+    p.add_argument("--lang", default="vi", help="vi (default) or en")
+    p.set_defaults(func=_run_check)
     return parser
 
 

@@ -11,7 +11,7 @@ opened is returned apart (``NotReadable``) for a ``file_not_read`` finding (spec
 """
 from .files import period_folder, period_listing, raw_periods, raw_files
 from .raw import Column, RawTable
-from .read import PeriodRead, read_file, read_period
+from .read import PeriodRead, read_file, read_files, read_period
 
 __all__ = ["Column", "PeriodRead", "RawTable", "period_folder", "period_listing", "raw_files", "raw_periods", "read_file",
-           "read_period"]
+           "read_files", "read_period"]

@@ -57,13 +57,19 @@ def read_period(raw_root: Path, period: Period) -> PeriodRead:
     """Every report table of a period, the errors met, the files read and those not read."""
     folder = period_folder(raw_root, period)
     listing = period_listing(folder)
-    found = PeriodRead(files=listing.files, not_read=list(listing.not_read))
     if not listing.files:
         not_read = "; ".join(str(e) for e in listing.not_read)
         raise InputError(f"the period folder has no {REPORT_KINDS} report"
                          + (f" (not read: {not_read})" if not_read else ""),
                          folder.relative_to(raw_root).as_posix())
-    for path in listing.files:
+    return read_files(listing.files, raw_root, list(listing.not_read))
+
+
+def read_files(paths: list[Path], raw_root: Path, not_read: list[NotReadable] | None = None) -> PeriodRead:
+    """Every report table of the given files (a period's, or those ``mtqg check`` is given), the
+    errors met and the files that could not be opened (added to ``not_read``)."""
+    found = PeriodRead(files=list(paths), not_read=list(not_read or []))
+    for path in paths:
         try:
             tables, errors = read_file(path, raw_root)
         except NotReadable as error:

@@ -14,7 +14,9 @@ Nothing here opens a file or takes a data folder: the notebooks load a period on
 - :mod:`.notice`: section 2 of the district notice (the narrative);
 - :mod:`.excel`: the ``summary.xlsx`` workbook;
 - :mod:`.word`: the Word draft of the notice (``thong-bao.docx``);
-- :mod:`.page`: the self-contained HTML page (Jinja2 templates in ``data/templates/``).
+- :mod:`.page`: the self-contained HTML page (Jinja2 templates in ``data/templates/``);
+- :mod:`.template`: the report form each unit fills in (``mtqg template``);
+- :mod:`.check`: what ``mtqg check`` prints about a file, and its one-page HTML.
 """
 from ..domain.labels import fill, label
 from .charts import heatmap_figure, ranking_figure, trajectory_figure

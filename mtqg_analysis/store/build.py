@@ -15,14 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..domain.periods import Period, parse_period, previous_in_year, year_so_far
+from ..domain.periods import Period, parse_period, year_so_far
 from ..domain.text import spreadsheet_safe_frame
-from ..domain.units import place_history
 from ..errors import SHOWN_ERRORS, InputError, InputErrors
 from ..extract import period_folder, raw_periods, read_period
 from ..transform import clean_tables
-from ..validate import files_not_read, quality
-from ..validate.quality import expected_units, units_not_in_force
+from ..validate.check import input_errors, period_findings
 from . import manifest as manifests
 from .atomic import atomic_path, output_error, remove_leftovers, write_text
 from .locking import DEFAULT_WAIT_SECONDS, period_lock
@@ -78,9 +76,23 @@ def input_files(period: Period, data_dir: Path) -> list[Path]:
     return listing.files + others + [path for path in (units_csv(data_dir), catalog_csv(data_dir)) if path.exists()]
 
 
-def _build(period: Period, data_dir: Path) -> BuildResult:
+def earlier_periods(period: Period, data_dir: Path, rebuild: str = "auto") -> dict:
+    """The year's periods before ``period`` (spec §1), oldest first: each one's tidy table, or the
+    :class:`InputErrors` that kept it from being read (``rebuild`` as :func:`~.load.load_period`)."""
     from .load import load_period
 
+    earlier = {}
+    for p in year_so_far(period, raw_periods(raw_dir(data_dir))):
+        if p == period:
+            continue
+        try:
+            earlier[p] = load_period(p, data_dir, rebuild=rebuild)
+        except InputErrors as problem:
+            earlier[p] = problem
+    return earlier
+
+
+def _build(period: Period, data_dir: Path) -> BuildResult:
     raw = raw_dir(data_dir)
     try:
         units = units_for(data_dir).at(period)  # units in force at the period's end (spec §2.1)
@@ -92,38 +104,11 @@ def _build(period: Period, data_dir: Path) -> BuildResult:
     except InputError as error:
         raise InputErrors([error], f"period {period}") from None
     cleaned = clean_tables(found.tables, period, units, catalog)
-    errors = found.errors + cleaned.errors
-    if not errors and not len(cleaned.tidy):
-        errors.append(InputError(f"no report sheet with data was found for period {period}"
-                                 + (f"; {len(found.not_read)} file(s) could not be read (below)" if found.not_read else ""),
-                                 period_folder(raw, period).relative_to(raw).as_posix()))
+    errors = input_errors(found, cleaned, period, period_folder(raw, period).relative_to(raw).as_posix())
     if errors:
         raise _with_full_list(InputErrors(errors, f"period {period}", not_read=found.not_read),
                               processed_dir(period, data_dir))
-
-    available = raw_periods(raw)
-    previous_period = previous_in_year(period, available)
-    previous, extra = None, list(cleaned.findings) + list(units.findings) + files_not_read(found.not_read)
-    earlier = []  # the tables of the year's earlier periods: who reported before (spec §2.1)
-    for p in year_so_far(period, available):
-        if p == period:
-            continue
-        try:
-            table = load_period(p, data_dir)
-        except InputErrors as problem:
-            if p == previous_period:
-                extra.append({"severity": "info", "check": "previous_period_unreadable", "unit_code": "",
-                              "line_code": "", "source_file": "", "source_sheet": "", "source_row": None,
-                              "message": f"{previous_period} could not be read, so year-to-date values were not "
-                                         f"compared with it ({len(problem.errors)} error(s))",
-                              "details": {"previous_period": str(previous_period), "errors": len(problem.errors)}})
-            continue
-        earlier.append(table)
-        if p == previous_period:  # compared unit by unit: old units under their successors
-            previous = place_history(table, units)
-    findings = quality(cleaned.tidy, cleaned.checks, cleaned.rates, expected_units(units, period, earlier),
-                       previous, previous_period, extra, units_not_in_force(cleaned.not_in_force, units, period),
-                       not_read=found.not_read)
+    findings = period_findings(found, cleaned, period, units, earlier_periods(period, data_dir))
     out_dir = processed_dir(period, data_dir)
     record = manifests.manifest(input_files(period, data_dir), raw, manifests.read_manifest(out_dir))
     write_outputs(out_dir, cleaned.tidy, findings, record)
