@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -195,8 +196,18 @@ def test_make_lab_serves_the_notebooks_even_as_root(jupyter_env, tmp_path):
         assert url, log.read_text()
         if os.geteuid() == 0:
             assert "--allow-root" in log.read_text()
-        with urllib.request.urlopen(f"{url}/api/contents?token={token}", timeout=60) as response:
-            listing = json.load(response)
+        listing = None
+        for _ in range(600):  # the address is printed as the server starts; it may not accept yet
+            try:
+                with urllib.request.urlopen(f"{url}/api/contents?token={token}", timeout=60) as response:
+                    listing = json.load(response)
+                break
+            except urllib.error.URLError as error:
+                if not isinstance(error.reason, ConnectionRefusedError):
+                    raise
+                assert lab.poll() is None, log.read_text()
+                time.sleep(0.1)
+        assert listing is not None, log.read_text()
         assert {"explore.ipynb", "period_report.ipynb", "unit_scorecard.ipynb"} <= {c["name"] for c in listing["content"]}
     finally:
         os.killpg(lab.pid, signal.SIGTERM)
