@@ -130,7 +130,7 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 # tests (kept beside them, not after them).
 WORKER_GROUPS = {
     "sample": ("tests/test_notebooks.py", "tests/test_report_safety.py", "tests/test_browser.py",
-               "tests/test_documents.py"),
+               "tests/test_documents.py", "tests/test_dask.py"),
     "sample_2025": ("tests/test_sample_2025.py",),  # its own render: whichever worker is free takes it
     "crash": ("tests/test_crash_report.py", "tests/test_crash.py", "tests/test_interrupt.py"),
     "jupyter": ("tests/test_jupyter.py",),  # one copy of the project, its notebooks run one after another
