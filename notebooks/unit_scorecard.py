@@ -55,4 +55,4 @@ if year.previous is not None:
 # %%
 rp.section("provenance", lang, level=3)
 rp.show_html(rp.provenance_section({"period": period, "unit_code": unit_code, "lang": lang}, year.data_name,
-                                   year.inputs, lang))
+                                   year.inputs_of(unit_code, periods), lang))

@@ -90,3 +90,15 @@ def test_the_district_sized_chart_keeps_a_bar_per_unit_and_the_report_gets_the_d
     whole = ranking_figure(_ranked(500), "en", average=0.4)  # the report's chart: no unit to highlight
     assert len(whole.axes) == 1 and sum(p.get_height() for p in whole.axes[0].patches) == 500
     assert whole.axes[0].get_title() == "500 units by financial rate"
+
+
+def test_a_scorecard_lists_the_files_of_its_unit_and_the_tables_of_the_folder(sample_data):
+    year = load_year("2024-06", sample_data)
+    workbook = next(f for f in year.inputs["file"] if f.startswith("2024-06/"))
+    assert list(year.inputs_of("01975")["file"]) == [workbook, "units.csv"]  # the sample: one workbook for all
+    # one workbook a commune: another commune's file is not this scorecard's input
+    apart = year.funding.assign(source_file=year.funding["source_file"].where(year.funding["unit_code"] == "01975",
+                                                                              "2024-06/other.xlsx"))
+    year.inputs.loc[len(year.inputs)] = ["2024-06/other.xlsx", 1, "0" * 64]
+    assert list(year.inputs_of("01975", {"2024-06": apart})["file"]) == [workbook, "units.csv"]
+    assert sorted(year.inputs_of("01978", {"2024-06": apart})["file"]) == ["2024-06/other.xlsx", "units.csv"]

@@ -126,6 +126,18 @@ class YearData:
         """``{raw file: sha256}`` of every input: what a render's fingerprint records."""
         return dict(zip(self.inputs["file"], self.inputs["sha256"]))
 
+    def inputs_of(self, unit_code: str, frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+        """The rows of :attr:`inputs` a unit's scorecard is made from: the files that hold its rows
+        in ``frames`` (default: the periods of the year; pass them placed within today's
+        boundaries to count the old units placed under it), and those outside the period folders
+        (units.csv, catalog.csv). With one file a commune, a national scorecard lists its own few
+        files, not every commune's."""
+        own = set()
+        for frame in (self.periods if frames is None else frames).values():
+            own.update(frame.loc[frame["unit_code"] == unit_code, "source_file"].dropna())
+        keep = self.inputs["file"].isin(own) | ~self.inputs["file"].str.contains("/", regex=False)
+        return self.inputs[keep.to_numpy()].reset_index(drop=True)
+
 
 def _identity(value):
     return value if isinstance(value, (str, int, float, bool, type(None))) else ("id", id(value))
