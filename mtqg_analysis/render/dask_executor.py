@@ -28,13 +28,14 @@ log = logging.getLogger("mtqg.report")
 PLUGIN_NAME = "mtqg-warm-kernel"
 
 
-def _kernel_plugin():
+def _kernel_plugin(local: bool):
     from distributed.diagnostics.plugin import WorkerPlugin
 
     class KernelPlugin(WorkerPlugin):
         """Gives the worker process one :class:`.kernel.WarmKernel`, kept between renders and shut
         down with the worker. Idempotent: a run that registers it again on a worker that has it
-        keeps the kernel already warm."""
+        keeps the kernel already warm. On this machine's LocalCluster the worker processes ignore
+        Ctrl-C, which the terminal sends them too: stopping them is the command's to do."""
 
         name = PLUGIN_NAME
         idempotent = True
@@ -42,6 +43,12 @@ def _kernel_plugin():
         def setup(self, worker):
             from .kernel import WarmKernel, adopt_worker_kernel
 
+            if local:
+                import signal
+                import threading
+
+                if threading.current_thread() is threading.main_thread():
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)
             adopt_worker_kernel(WarmKernel())
 
         def teardown(self, worker):
@@ -53,6 +60,16 @@ def _kernel_plugin():
                 kernel.kill()  # the worker is stopping: no polite wait for a running cell
 
     return KernelPlugin()
+
+
+def _kill_kernel() -> None:
+    """(On a worker, Ctrl-C) end the kernel's running notebook at once: a cancelled job does not
+    stop a running task, a dead kernel does. The next job gets a new kernel."""
+    from .kernel import worker_kernel
+
+    kernel = worker_kernel()
+    if kernel is not None:
+        kernel.kill()
 
 
 def _render_on_worker(job: Job) -> Outcome:
@@ -85,7 +102,7 @@ def run_jobs_dask(jobs: list[Job], n_jobs: int, progress=None, scheduler: str | 
     client, cluster = open_client(min(n_jobs, len(jobs)), scheduler)
     futures = []
     try:
-        client.register_plugin(_kernel_plugin(), name=PLUGIN_NAME)
+        client.register_plugin(_kernel_plugin(local=cluster is not None), name=PLUGIN_NAME)
         futures = client.map(_render_on_worker, jobs, pure=False, key=[f"mtqg-{job.period}-{job.stem}-{os.getpid()}"
                                                                        f"-{i}" for i, job in enumerate(jobs)])
         by_key = {future.key: job for future, job in zip(futures, jobs)}
@@ -102,6 +119,10 @@ def run_jobs_dask(jobs: list[Job], n_jobs: int, progress=None, scheduler: str | 
     except BaseException:  # Ctrl-C: nothing more is started, what runs is cancelled
         if futures:
             client.cancel(futures, force=True)
+            try:
+                client.run(_kill_kernel)
+            except Exception as exc:  # noqa: BLE001  (a worker already gone)
+                log.debug("stopping the kernels of the workers: %s", exc)
         raise
     finally:
         client.close()
