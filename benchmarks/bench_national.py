@@ -117,7 +117,7 @@ def main() -> int:
         print(rows[-1], flush=True)
 
     lines = [f"{platform.python_version()}, {os.cpu_count()} CPU(s), {platform.machine()} {platform.system()}, "
-             f"load average before the run: {os.getloadavg()[0]:.1f}; --jobs {args.jobs}", "",
+             f"load average at the end: {os.getloadavg()[0]:.1f}; --jobs {args.jobs}", "",
              f"Floor: {args.sample} trivial notebooks, same local pool: {floor[0]:.1f} s "
              f"({floor[0] / args.sample:.2f} s a notebook; {floor[1]:.2f} s in its worker)", "",
              "| units | clean 2026-12 | peak memory | scorecards | local pool | per scorecard | vs floor "
