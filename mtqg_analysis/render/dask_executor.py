@@ -18,7 +18,7 @@ Dask's own commands (``dask scheduler``, ``dask worker ... --nthreads 1``). Eith
 from __future__ import annotations
 
 import logging
-import os
+import uuid
 from dataclasses import replace
 from pathlib import Path
 
@@ -103,8 +103,9 @@ def run_jobs_dask(jobs: list[Job], n_jobs: int, progress=None, scheduler: str | 
     futures = []
     try:
         client.register_plugin(_kernel_plugin(local=cluster is not None), name=PLUGIN_NAME)
-        futures = client.map(_render_on_worker, jobs, pure=False, key=[f"mtqg-{job.period}-{job.stem}-{os.getpid()}"
-                                                                       f"-{i}" for i, job in enumerate(jobs)])
+        run = uuid.uuid4().hex[:12]  # two runs sharing a cluster never share a key
+        futures = client.map(_render_on_worker, jobs, pure=False,
+                             key=[f"mtqg-{job.period}-{job.stem}-{run}" for job in jobs])
         by_key = {future.key: job for future, job in zip(futures, jobs)}
         outcomes = []
         for future in as_completed(futures):
