@@ -57,7 +57,8 @@ def rows_for(seed: int) -> list[tuple]:
     return rows
 
 
-def write_sheet(ws, unit_name: str, seed: int) -> None:
+def write_sheet(ws, unit_name: str, seed: int, rows: list[tuple] | None = None) -> None:
+    """One commune's report sheet: ``rows`` (default: :func:`rows_for` ``seed``) under a two-row header."""
     ws["A1"] = f"UBND {unit_name.upper()}"
     ws["A2"] = "BIỂU TỔNG HỢP KẾT QUẢ THỰC HIỆN CHƯƠNG TRÌNH MTQG"
     ws["G3"] = "Đơn vị tính: triệu đồng"
@@ -69,7 +70,7 @@ def write_sheet(ws, unit_name: str, seed: int) -> None:
         ws[cell].alignment = Alignment(wrap_text=True)
     for merge in ("A4:A5", "B4:B5", "C4:C5", "D4:E4", "F4:G4"):
         ws.merge_cells(merge)
-    for r, row in enumerate(rows_for(seed), start=6):
+    for r, row in enumerate(rows if rows is not None else rows_for(seed), start=6):
         for c, value in enumerate(row, start=1):
             if value is not None and value != "":
                 ws.cell(row=r, column=c, value=value)

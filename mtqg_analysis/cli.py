@@ -160,11 +160,13 @@ def _run_report(args) -> int:
     lang = validate_lang(args.lang)
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError("--jobs must be at least 1")
+    if args.scheduler and args.executor != "dask":
+        raise ParameterError("--scheduler is the address of a Dask scheduler: give it with --executor dask")
     notebooks = Path(args.notebooks_dir) if args.notebooks_dir else None
     phases = list(dict.fromkeys(validate_phase(p) for p in args.phase or []))
     periods = _periods_from_args(args)
     run = run_report(periods, args.units, args.data_dir, args.reports_dir, lang, args.jobs, args.force,
-                     notebooks, phases)
+                     notebooks, phases, args.executor, args.scheduler)
     _print_not_read_of(args.command, periods, args.data_dir)
     for error in run.errors:
         print(f"mtqg report: {error}", file=sys.stderr)
@@ -352,6 +354,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also render the summary of a phase, e.g. 2021-2025 (repeatable)")
     p.add_argument("--units", nargs="+", metavar="CODE", help="'all' or unit codes: also render scorecards")
     p.add_argument("--jobs", "-j", type=int, default=None, help="parallel renders (default: CPU count)")
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local: worker processes on this machine (default); dask: Dask workers "
+                        "(a LocalCluster of --jobs processes, or the cluster of --scheduler)")
+    p.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                   help="with --executor dask: the address of a running Dask scheduler; its workers need this "
+                        "package and the data and reports folders at the same paths")
     p.add_argument("--force", action="store_true", help="render even when nothing changed")
     p.add_argument("--lang", default="vi", help="vi (default) or en")
     p.add_argument("--notebooks-dir", default=None, help=argparse.SUPPRESS)

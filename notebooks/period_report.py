@@ -12,7 +12,7 @@ scorecards: str = ""  # unit codes whose scorecards sit beside this report, spac
 # %%
 from mtqg_analysis import analysis as an, load_year, report as rp
 
-year = load_year(period, data_dir)
+year = load_year(period, data_dir, reuse=True)  # reuse: one load of the period for the report and the scorecards of a worker
 funding, units, catalog = year.funding, year.units, year.catalog  # units: those in force at the period's end
 periods = an.placed_periods(year.periods, units)  # the year's periods within today's boundaries (spec §5)
 overview = an.overview(funding, units, catalog, year.period, lang)

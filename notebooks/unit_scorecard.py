@@ -12,13 +12,16 @@ lang: str = "vi"  # language of labels and number notation: "vi" or "en"
 # %%
 from mtqg_analysis import analysis as an, load_year, report as rp
 
-year = load_year(period, data_dir)
+# reuse: the scorecards a worker renders share one load of the period, and what year.once keeps
+year = load_year(period, data_dir, reuse=True)
 funding, units, catalog = year.funding, year.units, year.catalog  # units: those in force at the period's end
 unit_code = units.code_of(unit_code)  # plain papermill's `-p unit_code 01975` passes the number 1975
-periods = an.placed_periods(year.periods, units)  # the year's periods within today's boundaries (spec §5)
+periods = year.once(an.placed_periods, year.periods, units)  # the year's periods within today's boundaries (spec §5)
+ranked = year.once(an.ranking, funding, units)  # the same for every unit of the period: computed once
+district = year.once(an.by_level, funding, "line", catalog, lang)
 mine = an.unit_rows(funding, unit_code)
-unit = an.unit_overview(funding, unit_code, units, catalog, year.period, lang)
-place = an.place_of(funding, units)
+unit = an.unit_overview(funding, unit_code, units, catalog, year.period, lang, ranked=ranked, district=district)
+place = year.once(an.place_of, funding, units)
 captions = rp.Captions(lang)
 
 # %%
@@ -26,12 +29,12 @@ rp.show_html(rp.unit_headline_html(unit, place, catalog, lang, mine=mine))
 
 # %%
 rp.section("unit_lines", lang)
-rp.show_html(rp.unit_lines_table(funding, unit_code, catalog, captions, lang, place, unit.unit_name))
+rp.show_html(rp.unit_lines_table(funding, unit_code, catalog, captions, lang, place, unit.unit_name, district))
 
 # %%
 rp.section("unit_rank", lang)
-rp.show_figure(rp.ranking_figure(an.ranking(funding, units), lang, highlight=unit_code,
-                                 average=an.communes_total(funding, units)["financial_rate"], compact=True),
+rp.show_figure(rp.ranking_figure(ranked, lang, highlight=unit_code,
+                                 average=year.once(an.communes_total, funding, units)["financial_rate"], compact=True),
                caption=captions.figure("unit_rank", unit=unit.unit_name), css_class="small")
 
 # %%
@@ -44,7 +47,7 @@ rp.show_html(rp.notes_table(mine, catalog, captions, lang, "unit_notes", unit=un
 # %%
 if year.previous is not None:
     rp.section("unit_trajectory", lang)
-    moved = an.reorganisation(periods, units)
+    moved = year.once(an.reorganisation, periods, units)
     rp.show_markdown(rp.across_change_note(moved[moved["unit_code"] == unit_code], lang))
     rp.show_table(an.trajectory(periods, unit_code=unit_code)[rp.TRAJECTORY_COLUMNS], lang,
                   caption=captions.table("unit_trajectory", unit=unit.unit_name))
@@ -52,4 +55,4 @@ if year.previous is not None:
 # %%
 rp.section("provenance", lang, level=3)
 rp.show_html(rp.provenance_section({"period": period, "unit_code": unit_code, "lang": lang}, year.data_name,
-                                   year.inputs, lang))
+                                   year.inputs_of(unit_code, periods), lang))

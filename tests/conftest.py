@@ -130,7 +130,7 @@ def tree_hashes(folder: Path) -> dict[str, str]:
 # (one copy of the project each). Every other test is a unit of work of its own.
 WORKER_GROUPS = {
     "sample": ("tests/test_notebooks.py", "tests/test_report_safety.py", "tests/test_browser.py",
-               "tests/test_documents.py"),
+               "tests/test_documents.py", "tests/test_dask.py"),
     "sample_2025": ("tests/test_sample_2025.py",),
     "jupyter": ("tests/test_jupyter.py",),
 }

@@ -64,8 +64,11 @@ def test_every_public_function_is_typed_and_documented():
 def test_loaders_take_a_period_a_data_folder_and_a_keyword_rebuild():
     for loader in (mtqg_analysis.load_period, mtqg_analysis.load_year, mtqg_analysis.load_quality):
         parameters = inspect.signature(loader).parameters
-        assert list(parameters) == ["period", "data_dir", "rebuild"]
+        # load_year also takes reuse (one load per process, for the notebooks of mtqg report)
+        extra = ["reuse"] if loader is mtqg_analysis.load_year else []
+        assert list(parameters) == ["period", "data_dir", "rebuild", *extra]
         assert parameters["rebuild"].kind is inspect.Parameter.KEYWORD_ONLY
+        assert all(parameters[name].kind is inspect.Parameter.KEYWORD_ONLY for name in extra)
         assert "Literal['auto', 'never', 'always']" in str(inspect.signature(loader, eval_str=True).parameters["rebuild"])
 
 

@@ -86,12 +86,15 @@ class UnitOverview:
 
 
 def unit_overview(frame: pd.DataFrame, unit_code: str, units: Units | None = None, catalog: Catalog | None = None,
-                  period: PeriodLike | None = None, lang: str = "vi", n: int = 3) -> UnitOverview:
-    """The headline figures of ``unit_code``'s scorecard."""
+                  period: PeriodLike | None = None, lang: str = "vi", n: int = 3,
+                  ranked: pd.DataFrame | None = None, district: pd.DataFrame | None = None) -> UnitOverview:
+    """The headline figures of ``unit_code``'s scorecard. ``ranked`` (``ranking(frame, units)``)
+    and ``district`` (``by_level(frame, "line", catalog, lang)``): the same for every unit of the
+    input, passed when already computed."""
     mine = frame[frame["unit_code"] == unit_code]
-    ranked = ranking(frame, units)
+    ranked = ranking(frame, units) if ranked is None else ranked
     row = ranked[ranked["unit_code"] == unit_code]
-    behind = lagging(unit_vs_district(frame, unit_code, catalog, lang))
+    behind = lagging(unit_vs_district(frame, unit_code, catalog, lang, district=district))
     return UnitOverview(
         period=period_of(frame, period), unit_code=unit_code,
         unit_name=str(mine["unit_name"].iloc[0]) if len(mine) else unit_code,

@@ -67,7 +67,8 @@ def is_own_budget(codes: pd.Series, units: Units | None) -> pd.Series:
     without a units table."""
     if units is None:
         return pd.Series(False, index=codes.index)
-    return ~codes.map(units.is_commune).astype(bool)
+    communes = {code: units.is_commune(code) for code in codes.unique()}  # a lookup per unit, not per row
+    return ~codes.map(communes).astype(bool)
 
 
 def own_budget(frame: pd.DataFrame, units: Units | None = None) -> pd.DataFrame:

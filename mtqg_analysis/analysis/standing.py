@@ -158,12 +158,16 @@ def period_of(frame: pd.DataFrame, period: PeriodLike | None = None) -> Period:
 
 
 def unit_vs_district(frame: pd.DataFrame, unit_code: str, catalog: Catalog | None = None,
-                     lang: str = "vi", capital_years: bool = False) -> pd.DataFrame:
+                     lang: str = "vi", capital_years: bool = False,
+                     district: pd.DataFrame | None = None) -> pd.DataFrame:
     """The unit's lines with both rates, beside the whole input's financial rate on the same line
     (``district_rate``); ``gap`` is unit minus district (negative: the unit is behind).
-    ``capital_years`` adds the unit's rates of own-year and carried-over capital."""
+    ``capital_years`` adds the unit's rates of own-year and carried-over capital. ``district``:
+    ``by_level(frame, "line", catalog, lang)`` when already computed (the same for every unit)."""
     mine = by_level(frame[frame["unit_code"] == unit_code], "line", catalog, lang, capital_years)
-    district = by_level(frame, "line", catalog, lang).set_index("code")["financial_rate"]
+    if district is None:
+        district = by_level(frame, "line", catalog, lang)
+    district = district.set_index("code")["financial_rate"]
     mine["district_rate"] = mine["code"].map(district)
     mine["gap"] = mine["financial_rate"] - mine["district_rate"]
     return mine

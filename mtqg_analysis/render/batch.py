@@ -39,8 +39,18 @@ class Progress:
             log.info("[%d/%d] %s", self.done, self.total, what)
 
 
-def run_jobs(jobs: list[Job], n_jobs: int, progress: Progress | None = None) -> list[Outcome]:
-    """Render ``jobs`` in ``n_jobs`` processes (in this process when one job or ``n_jobs`` is 1)."""
+EXECUTORS = ("local", "dask")
+
+
+def run_jobs(jobs: list[Job], n_jobs: int, progress: Progress | None = None, executor: str = "local",
+             scheduler: str | None = None) -> list[Outcome]:
+    """Render ``jobs`` in ``n_jobs`` processes (in this process when one job or ``n_jobs`` is 1);
+    ``executor="dask"``: on Dask workers instead (:mod:`.dask_executor`; a LocalCluster of
+    ``n_jobs`` processes, or the cluster at ``scheduler``)."""
+    if executor == "dask":
+        from .dask_executor import run_jobs_dask
+
+        return run_jobs_dask(jobs, n_jobs, progress, scheduler)
     outcomes = []
     if n_jobs <= 1 or len(jobs) <= 1:
         with WarmKernel() as kernel:

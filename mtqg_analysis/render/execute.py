@@ -42,7 +42,7 @@ def write_documents(job: Job, out_dir: Path) -> dict:
     from ..report.word import notice_document
     from ..store import load_year
 
-    year = load_year(job.period, job.parameters.get("data_dir") or None, rebuild="never")
+    year = load_year(job.period, job.parameters.get("data_dir") or None, rebuild="never", reuse=True)
     book = summary_workbook(year, job.lang)
     atomic.write_with(out_dir / SUMMARY, book.save)
     document = notice_document(year, job.lang)
@@ -71,7 +71,8 @@ def unit_figures(job: Job) -> dict:
     from ..store import load_year
 
     try:
-        year = load_year(job.period, job.parameters.get("data_dir") or None, rebuild="never")
+        # reuse: the worker process reads a period once for the index figures of all its scorecards
+        year = load_year(job.period, job.parameters.get("data_dir") or None, rebuild="never", reuse=True)
     except (InputError, InputErrors, OSError):
         return {}
     return figures_of(year, job.stem)

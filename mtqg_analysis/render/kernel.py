@@ -292,6 +292,12 @@ def start_worker() -> None:
     signal.signal(signal.SIGTERM, _stop_worker)
 
 
+def adopt_worker_kernel(kernel: WarmKernel | None) -> None:
+    """Make ``kernel`` the one this process renders in (a Dask worker's plugin); None forgets it."""
+    global _worker_kernel
+    _worker_kernel = kernel
+
+
 def worker_kernel() -> WarmKernel | None:
     """The kernel of this worker process, if it is a worker of the pool."""
     return _worker_kernel

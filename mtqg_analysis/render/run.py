@@ -45,20 +45,23 @@ def remove_leftovers(folder: Path) -> None:
 
 def run_report(periods: list[str], unit_args: list[str] | None, data_dir: Path, reports_dir: Path,
                lang: str = "vi", jobs: int | None = None, force: bool = False,
-               notebooks: Path | None = None, phases: list[str] = ()) -> ReportRun:
+               notebooks: Path | None = None, phases: list[str] = (), executor: str = "local",
+               scheduler: str | None = None) -> ReportRun:
     """Render the reports of ``periods`` (and the scorecards of ``unit_args``) and the summaries
-    of ``phases``. A reports folder that cannot be written (read-only, a full disk) is an
-    OutputError naming it."""
+    of ``phases``, in local worker processes or on Dask (``executor``, ``scheduler``: see
+    :func:`.batch.run_jobs`). A reports folder that cannot be written (read-only, a full disk) is
+    an OutputError naming it."""
     planned = plan(periods, unit_args, data_dir, reports_dir, lang, notebooks, list(phases))
     try:
-        outcomes, unchanged = _render(planned, reports_dir, lang, jobs, force)
+        outcomes, unchanged = _render(planned, reports_dir, lang, jobs, force, executor, scheduler)
     except OSError as exc:
         raise atomic.output_error(exc, reports_dir) from None
     ordered = sorted(outcomes + unchanged, key=lambda o: (o.job.period, o.job.stem != REPORT, o.job.stem))
     return ReportRun(ordered, planned.errors)
 
 
-def _render(planned, reports_dir: Path, lang: str, jobs: int | None, force: bool):
+def _render(planned, reports_dir: Path, lang: str, jobs: int | None, force: bool, executor: str,
+            scheduler: str | None):
     with contextlib.ExitStack() as held:
         # Runs on the same periods take turns; whoever holds a period's lock may delete the
         # temporary files a killed run left in its folder.
@@ -73,7 +76,8 @@ def _render(planned, reports_dir: Path, lang: str, jobs: int | None, force: bool
         for outcome in unchanged:
             log.info("unchanged %s", outcome.job.name)
         try:
-            outcomes = run_jobs(todo, jobs or os.cpu_count() or 1, Progress(len(todo)) if todo else None)
+            outcomes = run_jobs(todo, jobs or os.cpu_count() or 1, Progress(len(todo)) if todo else None,
+                                executor, scheduler)
         except KeyboardInterrupt:
             for folder in folders:  # the workers are stopped: what they were writing goes
                 remove_leftovers(folder)

@@ -42,13 +42,22 @@ def _figure(width: float, height: float):
         return fig, fig.add_subplot()
 
 
+MAX_BARS = 40  # more ranked units than this: their distribution (and a unit's neighbours), not a bar each
+NEIGHBOURS = 3  # ranks shown above and below a unit in the distribution form
+RATE_CAP = 200.0  # rates beyond it (%) are counted in the histogram's last bin
+
+
 def ranking_figure(ranking: pd.DataFrame, lang: str = "vi", highlight: str | None = None,
                    average: float | None = None, compact: bool = False):
     """Horizontal bars of the communes' financial rates, best at the top; ``highlight`` one unit;
     ``average`` draws the communes' combined rate as a dashed line; ``compact``: thinner bars (a
-    scorecard, which must fit one page)."""
+    scorecard, which must fit one page). More than :data:`MAX_BARS` units: the same at a fixed
+    size, as :func:`ranking_distribution_figure`."""
+    ranked = ranking.dropna(subset=["financial_rate"])
+    if len(ranked) > MAX_BARS:
+        return ranking_distribution_figure(ranked, lang, highlight, average)
     with style():
-        data = ranking.dropna(subset=["financial_rate"]).iloc[::-1]
+        data = ranked.iloc[::-1]
         fig, ax = _figure(6.2, (0.17 if compact else 0.26) * len(data) + 0.9)
         colors = [HIGHLIGHT if code == highlight else BAR for code in data["unit_code"]]
         ax.barh(data["unit_name"].map(short_name), data["financial_rate"] * 100, color=colors, height=0.7)
@@ -62,6 +71,56 @@ def ranking_figure(ranking: pd.DataFrame, lang: str = "vi", highlight: str | Non
                     fontsize=9, color=AVERAGE, va="bottom")
         ax.set_ylim(-0.6, len(data) + 0.4)
         ax.set_xlabel(label("chart.rate_axis", lang))
+        fig.tight_layout()
+    return fig
+
+
+def ranking_distribution_figure(ranked: pd.DataFrame, lang: str = "vi", highlight: str | None = None,
+                                average: float | None = None):
+    """Where the units stand when there are too many for a bar each (a province, the country): a
+    histogram of every unit's financial rate (5-point bins, the average dashed) and, with
+    ``highlight``, the unit with its :data:`NEIGHBOURS` nearest ranks on either side as bars.
+    ``ranked``: :func:`mtqg_analysis.analysis.ranking` rows with a rate, best first. Its size is
+    the same for 50 units or 5,000."""
+    with style():
+        from matplotlib.figure import Figure
+
+        codes = list(ranked["unit_code"])
+        fig = Figure(figsize=(7.0, 2.9))
+        if highlight in codes:
+            near_ax, all_ax = fig.subplots(1, 2, width_ratios=[1, 1.2])
+            at = codes.index(highlight)
+            near = ranked.iloc[max(0, at - NEIGHBOURS):at + NEIGHBOURS + 1].iloc[::-1]
+            names = [f"{rank}. {short_name(name)}" for rank, name in zip(near["rank"], near["unit_name"])]
+            colors = [HIGHLIGHT if code == highlight else BAR for code in near["unit_code"]]
+            near_ax.barh(range(len(near)), near["financial_rate"] * 100, color=colors, height=0.7)
+            near_ax.set_yticks(range(len(near)), labels=names, fontsize=9)
+            for y, value in enumerate(near["financial_rate"]):
+                near_ax.text(value * 100 + 1, y, percent(value, lang), va="center", fontsize=9)
+            near_ax.set_xlim(0, max([100.0, *(near["financial_rate"] * 100 + 25)]))
+            near_ax.set_xlabel(label("chart.rate_axis", lang))
+            near_ax.set_title(fill("chart.neighbours", lang, first=int(near["rank"].min()),
+                                   last=int(near["rank"].max()), total=len(ranked)), fontsize=10)
+        else:
+            all_ax = fig.add_subplot()
+        rates = ranked["financial_rate"].to_numpy(dtype=float) * 100
+        top = min(max(100.0, math.ceil(rates.max() / 5) * 5), RATE_CAP)
+        counts, _, _ = all_ax.hist(np.clip(rates, 0, top), bins=np.arange(0, top + 5, 5), color=PLAN,
+                                   edgecolor="white")
+        all_ax.set_ylim(0, max(counts.max(), 1) * 1.5)  # room for the legend above the bins
+        if average is not None and not math.isnan(average):
+            all_ax.axvline(average * 100, color=AVERAGE, linestyle="--", linewidth=1.2,
+                           label=fill("chart.average", lang, rate=percent(average, lang)))
+        if highlight in codes:
+            at = codes.index(highlight)
+            all_ax.axvline(min(rates[at], top), color=HIGHLIGHT, linewidth=2,
+                           label=f"{short_name(ranked['unit_name'].iloc[at])}: {percent(rates[at] / 100, lang)}")
+        if all_ax.get_legend_handles_labels()[0]:
+            all_ax.legend(loc="upper left", frameon=False, fontsize=9)
+        all_ax.set_xlim(0, top + 5)
+        all_ax.set_xlabel(label("chart.rate_axis", lang))
+        all_ax.set_ylabel(label("chart.units_axis", lang))
+        all_ax.set_title(fill("chart.distribution", lang, total=len(ranked)), fontsize=10)
         fig.tight_layout()
     return fig
 

@@ -158,10 +158,11 @@ def provenance_section(parameters: dict, data_name: str, inputs: pd.DataFrame, l
 
 
 def unit_lines_table(funding: pd.DataFrame, unit_code: str, catalog: Catalog, captions: Captions, lang: str = "vi",
-                     place: dict | None = None, unit_name: str = "") -> str:
-    """The unit's lines beside the whole place's rate on the same line, with the unit's total."""
+                     place: dict | None = None, unit_name: str = "", district: pd.DataFrame | None = None) -> str:
+    """The unit's lines beside the whole place's rate on the same line, with the unit's total
+    (``district``: see :func:`mtqg_analysis.analysis.unit_vs_district`)."""
     carried = an.has_carried(funding[funding["unit_code"] == unit_code])
-    comparison = an.unit_vs_district(funding, unit_code, catalog, lang, carried)
+    comparison = an.unit_vs_district(funding, unit_code, catalog, lang, carried, district)
     comparison = comparison.assign(name=[short_line_name(c, catalog, lang) if c in catalog.frame.index else c
                                          for c in comparison["code"]])
     whole = place_words(place, lang)["whole"]

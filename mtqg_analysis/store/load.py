@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Callable, Literal
 
 import pandas as pd
 
@@ -25,7 +25,8 @@ from ..errors import InputError, InputErrors, ParameterError
 from ..extract import raw_periods
 from . import manifest as manifests
 from .build import CSV_ENCODING, FUNDING_PARQUET, QUALITY_CSV, build_period, is_stale
-from .paths import DataDir, catalog_for, processed_dir, raw_dir, resolve_data_dir, units_for
+from .paths import (DataDir, catalog_csv, catalog_for, processed_dir, raw_dir, resolve_data_dir, units_csv,
+                    units_for)
 
 REBUILD = ("auto", "never", "always")
 #: When the loaders rebuild a period's processed files: when stale (``"auto"``), never, always.
@@ -91,6 +92,19 @@ class YearData:
     catalog: Catalog
     data_name: str = ""  # the data folder's name (never its full path: reports are shared)
     manifests: dict[str, dict] = field(default_factory=dict)
+    _once: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def once(self, fn: Callable, *args, **kwargs):
+        """``fn(*args, **kwargs)``, computed the first time and kept with this YearData: what is the
+        same for every scorecard of a period (the ranking, the communes' total, the placed periods)
+        is computed once per worker when the year comes from ``load_year(..., reuse=True)``.
+        Frames and other objects are told apart by identity (pass this year's own), texts and
+        numbers by value; ``fn`` must be pure and its result is shared: do not modify it."""
+        key = (fn, *map(_identity, args), *((k, _identity(v)) for k, v in sorted(kwargs.items())))
+        if key not in self._once:
+            # the arguments are kept with the result: an object's id is never reused while it is a key
+            self._once[key] = (fn(*args, **kwargs), args, kwargs)
+        return self._once[key][0]
 
     @property
     def funding(self) -> pd.DataFrame:
@@ -112,9 +126,59 @@ class YearData:
         """``{raw file: sha256}`` of every input: what a render's fingerprint records."""
         return dict(zip(self.inputs["file"], self.inputs["sha256"]))
 
+    def inputs_of(self, unit_code: str, frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+        """The rows of :attr:`inputs` a unit's scorecard is made from: the files that hold its rows
+        in ``frames`` (default: the periods of the year; pass them placed within today's
+        boundaries to count the old units placed under it), and those outside the period folders
+        (units.csv, catalog.csv). With one file a commune, a national scorecard lists its own few
+        files, not every commune's."""
+        own = set()
+        for frame in (self.periods if frames is None else frames).values():
+            own.update(frame.loc[frame["unit_code"] == unit_code, "source_file"].dropna())
+        keep = self.inputs["file"].isin(own) | ~self.inputs["file"].str.contains("/", regex=False)
+        return self.inputs[keep.to_numpy()].reset_index(drop=True)
 
-def load_year(period: PeriodLike, data_dir: DataDir = None, *, rebuild: Rebuild = "auto") -> YearData:
+
+def _identity(value):
+    return value if isinstance(value, (str, int, float, bool, type(None))) else ("id", id(value))
+
+
+# --- one load of a period per process --------------------------------------------------------------
+# A worker's kernel renders many scorecards of one period one after another: with reuse=True they
+# share one YearData (and what YearData.once keeps), as long as the processed tables are the ones
+# it was read from.
+_kept: dict[tuple[str, str], tuple[tuple, YearData]] = {}
+KEPT_YEARS = 4  # periods kept per process (a run renders period after period)
+
+
+def _tables_stamp(periods: list[Period], data_dir: Path) -> tuple:
+    """What the loaded tables were read from: each period's manifest (the SHA-256 of its raw
+    files and of the package) and the size and time of its processed files, and of units.csv
+    and catalog.csv. A rebuilt period or an edited units table gives another stamp."""
+    def stat(path: Path):
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        return info.st_size, info.st_mtime_ns
+
+    stamp = []
+    for p in periods:
+        folder = processed_dir(p, data_dir)
+        manifest = folder / manifests.MANIFEST
+        stamp.append((str(p), manifest.read_bytes() if manifest.exists() else b"",
+                      stat(folder / FUNDING_PARQUET), stat(folder / QUALITY_CSV)))
+    return (*stamp, stat(units_csv(data_dir)), stat(catalog_csv(data_dir)))
+
+
+def load_year(period: PeriodLike, data_dir: DataDir = None, *, rebuild: Rebuild = "auto",
+              reuse: bool = False) -> YearData:
     """The tables of ``period``'s year so far (spec §1), its findings and provenance.
+
+    ``reuse=True``: the same :class:`YearData` for every call of this process on this data folder
+    and period while its processed tables are unchanged (a rebuilt period is read again); treat
+    it as read-only. The notebooks of ``mtqg report`` use it, so that a worker loads a period
+    once for all its scorecards.
 
     >>> from mtqg_analysis import load_year
     >>> year = load_year("2024-09")
@@ -123,6 +187,20 @@ def load_year(period: PeriodLike, data_dir: DataDir = None, *, rebuild: Rebuild 
     period = parse_period(period)
     data_dir = resolve_data_dir(data_dir)
     periods = year_so_far(period, [*raw_periods(raw_dir(data_dir)), period])
+    if not reuse or _check_rebuild(rebuild) == "always":
+        return _read_year(period, periods, data_dir, rebuild)
+    for p in periods:
+        ensure_built(p, data_dir, rebuild)
+    key, stamp = (str(data_dir.resolve()), str(period)), _tables_stamp(periods, data_dir)
+    kept = _kept.pop(key, None)
+    year = kept[1] if kept is not None and kept[0] == stamp else _read_year(period, periods, data_dir, "never")
+    _kept[key] = (stamp, year)  # the most recent last
+    while len(_kept) > KEPT_YEARS:
+        _kept.pop(next(iter(_kept)))
+    return year
+
+
+def _read_year(period: Period, periods: list[Period], data_dir: Path, rebuild: str) -> YearData:
     frames, records, inputs = _load_periods(periods, data_dir, rebuild)
     return YearData(period=period, periods=frames, quality=load_quality(period, data_dir, rebuild="never"),
                     inputs=inputs, units=_units(data_dir, period), catalog=_catalog(data_dir),

@@ -1,0 +1,104 @@
+"""National size: a period's tables loaded once per process and the figures common to its
+scorecards computed once (and never served stale), and a ranking chart that stays readable and
+of one size with thousands of units."""
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from conftest import REPO
+from mtqg_analysis import analysis as an
+from mtqg_analysis.report.charts import MAX_BARS, NEIGHBOURS, ranking_figure
+from mtqg_analysis.store import load_year
+
+
+@pytest.fixture
+def sample_data(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "raw", data / "raw")
+    return data
+
+
+def test_a_reused_year_is_loaded_once_until_its_tables_are_rebuilt(sample_data):
+    first = load_year("2024-06", sample_data, reuse=True)
+    assert load_year("2024-06", sample_data, reuse=True) is first  # the second scorecard of a worker
+    assert load_year("2024-06", sample_data) is not first  # without reuse: a fresh load, as before
+    calls = []
+
+    def ranked(frame, units):
+        calls.append(1)
+        return an.ranking(frame, units)
+
+    table = first.once(ranked, first.funding, first.units)
+    assert first.once(ranked, first.funding, first.units) is table and len(calls) == 1
+    assert first.once(ranked, first.funding.copy(), first.units) is not table  # another frame: computed
+    assert len(calls) == 2
+    pd.testing.assert_frame_equal(table, an.ranking(first.funding, first.units))
+
+    # A commune's workbook changes: the period is rebuilt and the next reuse reads the new tables.
+    path = next((sample_data / "raw" / "2024-06").glob("*.xlsx"))
+    book = load_workbook(path)
+    sheet = book["Xã Vi Hương"]
+    header = next(row for row in sheet.iter_rows() if row[0].value == "STT")
+    line = next(r for r in sheet.iter_rows(min_row=header[0].row + 2)
+                if r[2].value and isinstance(r[4].value, (int, float)))  # a line (with its measure unit), not a total
+    line[4].value += 1000  # its plan, in million đồng
+    book.save(path)
+    again = load_year("2024-06", sample_data, reuse=True)
+    assert again is not first
+    before, after = an.total(first.funding)["plan_vnd"], an.total(again.funding)["plan_vnd"]
+    assert after == before + 1_000_000_000
+    assert again.once(ranked, again.funding, again.units) is not table
+
+
+def test_a_period_of_another_folder_is_another_year(sample_data, tmp_path):
+    other = tmp_path / "other"
+    shutil.copytree(sample_data / "raw", other / "raw")
+    assert load_year("2024-06", sample_data, reuse=True) is not load_year("2024-06", other, reuse=True)
+    assert load_year("2024-09", sample_data, reuse=True) is not load_year("2024-06", sample_data, reuse=True)
+
+
+def _ranked(n: int) -> pd.DataFrame:
+    rates = np.linspace(0.95, 0.05, n)
+    return pd.DataFrame({"rank": np.arange(1, n + 1), "unit_code": [f"{30000 + i:05d}" for i in range(n)],
+                         "unit_name": [f"Xã Mẫu Số {i + 1:04d}" for i in range(n)], "financial_rate": rates,
+                         "disbursed_vnd": np.arange(n, 0, -1) * 1000})
+
+
+@pytest.mark.parametrize("n", [MAX_BARS + 1, 3000])
+def test_with_thousands_of_units_the_scorecard_chart_shows_the_unit_its_neighbours_and_all(n):
+    ranked = _ranked(n)
+    unit = ranked["unit_code"].iloc[n // 2]
+    fig = ranking_figure(ranked, "vi", highlight=unit, average=0.5, compact=True)
+    assert tuple(fig.get_size_inches()) == (7.0, 2.9)  # the same size at any number of units
+    near, spread = fig.axes
+    names = [t.get_text() for t in near.get_yticklabels()]
+    assert len(names) == 2 * NEIGHBOURS + 1
+    assert f"{n // 2 + 1}. Mẫu Số {n // 2 + 1:04d}" == names[NEIGHBOURS]  # the unit in the middle, with its rank
+    assert [p.get_facecolor()[:3] for p in near.patches].count((192 / 255, 57 / 255, 43 / 255)) == 1  # it alone in red
+    assert sum(p.get_height() for p in spread.patches) == n  # every unit counted in the histogram
+    assert f"{n} đơn vị" in spread.get_title() and "bình quân: 50,00%" in spread.get_legend_handles_labels()[1]
+
+
+def test_the_district_sized_chart_keeps_a_bar_per_unit_and_the_report_gets_the_distribution():
+    small = ranking_figure(_ranked(15), "vi", highlight="30003", compact=True)
+    assert len(small.axes) == 1 and len(small.axes[0].patches) == 15
+    whole = ranking_figure(_ranked(500), "en", average=0.4)  # the report's chart: no unit to highlight
+    assert len(whole.axes) == 1 and sum(p.get_height() for p in whole.axes[0].patches) == 500
+    assert whole.axes[0].get_title() == "500 units by financial rate"
+
+
+def test_a_scorecard_lists_the_files_of_its_unit_and_the_tables_of_the_folder(sample_data):
+    year = load_year("2024-06", sample_data)
+    workbook = next(f for f in year.inputs["file"] if f.startswith("2024-06/"))
+    assert list(year.inputs_of("01975")["file"]) == [workbook, "units.csv"]  # the sample: one workbook for all
+    # one workbook a commune: another commune's file is not this scorecard's input
+    apart = year.funding.assign(source_file=year.funding["source_file"].where(year.funding["unit_code"] == "01975",
+                                                                              "2024-06/other.xlsx"))
+    year.inputs.loc[len(year.inputs)] = ["2024-06/other.xlsx", 1, "0" * 64]
+    assert list(year.inputs_of("01975", {"2024-06": apart})["file"]) == [workbook, "units.csv"]
+    assert sorted(year.inputs_of("01978", {"2024-06": apart})["file"]) == ["2024-06/other.xlsx", "units.csv"]
