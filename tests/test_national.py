@@ -102,3 +102,35 @@ def test_a_scorecard_lists_the_files_of_its_unit_and_the_tables_of_the_folder(sa
     year.inputs.loc[len(year.inputs)] = ["2024-06/other.xlsx", 1, "0" * 64]
     assert list(year.inputs_of("01975", {"2024-06": apart})["file"]) == [workbook, "units.csv"]
     assert sorted(year.inputs_of("01978", {"2024-06": apart})["file"]) == ["2024-06/other.xlsx", "units.csv"]
+
+
+def test_past_forty_communes_the_heat_map_shows_the_slowest_and_the_own_budget(sample_data, monkeypatch):
+    from mtqg_analysis.report import sections
+    from mtqg_analysis.report.display import Captions
+
+    year = load_year("2024-06", sample_data)
+    funding = year.periods["2024-06"]
+    own = an.own_budget(funding, year.units)
+    communes = funding[~funding["unit_code"].isin(own["unit_code"])]
+    # the 14 communes five times over, under codes and names of their own: 70 communes
+    copies = [communes.assign(unit_code=communes["unit_code"] + f"-{i}", unit_name=communes["unit_name"] + f" {i}")
+              for i in range(4)]
+    province = pd.concat([funding, *copies], ignore_index=True)
+    drawn, draw = [], sections.heatmap_figure
+
+    def heatmap_figure(rates, *args, **kwargs):  # the real drawing; the rows it was given are kept
+        drawn.append(rates)
+        return draw(rates, *args, **kwargs)
+
+    monkeypatch.setattr(sections, "heatmap_figure", heatmap_figure)
+    html = sections.heatmap_section(province, year.catalog, year.units, Captions("vi"), "vi")
+    ranked = an.ranking(province, year.units)
+    assert len(ranked) == 70
+    slowest = set(ranked.tail(MAX_BARS)["unit_name"])
+    assert set(drawn[0].index) == slowest | set(own["unit_name"])
+    assert f"{MAX_BARS} trong 70 xã, phường, thị trấn có tỷ lệ thấp nhất" in html
+
+    # at district size every unit has its row, and the caption is the plain one
+    html = sections.heatmap_section(funding, year.catalog, year.units, Captions("vi"), "vi")
+    assert set(drawn[1].index) == set(an.ranking(funding, year.units)["unit_name"]) | set(own["unit_name"])
+    assert "thấp nhất" not in html

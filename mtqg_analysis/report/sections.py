@@ -14,7 +14,7 @@ from ..domain.catalog import Catalog
 from ..domain.labels import fill, label
 from ..domain.periods import label as period_label
 from ..domain.units import Units
-from .charts import heatmap_figure, ranking_figure, trajectory_figure
+from .charts import MAX_BARS, heatmap_figure, ranking_figure, trajectory_figure
 from .display import Captions, figure_html
 from .findings import findings_table
 from .format import (CAPITAL_COLUMNS, CHANGE_COLUMNS, RANKING_COLUMNS, TRAJECTORY_COLUMNS, cell_text, header,
@@ -94,11 +94,21 @@ def full_none_table(funding: pd.DataFrame, catalog: Catalog, units: Units | None
 
 def heatmap_section(funding: pd.DataFrame, catalog: Catalog, units: Units | None, captions: Captions,
                     lang: str = "vi") -> str:
-    """Units x lines: the financial rate of each unit on each line it has a plan for."""
+    """Units x lines: the financial rate of each unit on each line it has a plan for. Past
+    :data:`MAX_BARS` ranked communes (a province, the country), the slowest of them only: a row
+    each for thousands of communes is neither readable nor cheap to draw; every unit's rates stay
+    in the annex tables and ``summary.xlsx``."""
+    own_budget = an.own_budget(funding, units)
+    ranked = an.ranking(funding, units)
+    caption = captions.figure("heatmap")
+    if len(ranked) > MAX_BARS:
+        shown = set(ranked["unit_code"].tail(MAX_BARS)) | set(own_budget["unit_code"])
+        funding = funding[funding["unit_code"].isin(shown)]
+        caption = captions.figure("heatmap_slowest", shown=MAX_BARS, units=len(ranked))
     rates = an.pivot_rates(funding, catalog, level="line")
     names = {c: short_line_name(c, catalog, lang) for c in rates.columns}
-    own = list(an.own_budget(funding, units)["unit_name"])
-    return figure_html(heatmap_figure(rates, names, lang, last=own), captions.figure("heatmap"), css_class="wide")
+    own = list(own_budget["unit_name"])
+    return figure_html(heatmap_figure(rates, names, lang, last=own), caption, css_class="wide")
 
 
 def change_section(periods: dict, current: pd.DataFrame, previous: pd.DataFrame | None, period, previous_period,
