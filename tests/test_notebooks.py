@@ -325,6 +325,25 @@ def test_the_kernel_is_this_interpreter_even_when_a_python3_kernelspec_points_el
     assert executed.cells[-1].outputs[0]["text"].strip() == sys.executable
 
 
+def test_a_notebook_that_is_no_units_scorecard_renders_beside_processed_tables(rendered, tmp_path):
+    """After `make report` the period's tables are processed: a notebook of that period that is not
+    a unit's scorecard (here "which") still renders, without figures for the index."""
+    from mtqg_analysis.render.execute import render, unit_figures
+    from mtqg_analysis.render.jobs import Job
+
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "x", "language": "python"}})
+    nb.cells = [nbformat.v4.new_code_cell("print('not a scorecard')")]
+    nbformat.write(nb, tmp_path / "which.ipynb")
+    job = Job("2024-06", "which", str(tmp_path / "which.ipynb"), str(tmp_path / "out"),
+              {"period": "2024-06", "data_dir": str(rendered["data"])}, "which", "vi")
+    assert unit_figures(job) == {}
+    outcome = render(job)
+    assert outcome.status == "rendered", outcome.message
+    assert (tmp_path / "out" / "which.html").exists()
+    assert unit_figures(Job("2024-06", UNIT, str(tmp_path / "which.ipynb"), str(tmp_path / "out"),
+                            {"period": "2024-06", "data_dir": str(rendered["data"])}, UNIT, "vi"))["plan_vnd"] > 0
+
+
 # --- one kernel per worker, reset between notebooks ---------------------------------------------------
 def _tiny_notebook(path: Path, *sources: str) -> Path:
     nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "x", "language": "python"}})

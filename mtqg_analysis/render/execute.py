@@ -51,10 +51,13 @@ def write_documents(job: Job, out_dir: Path) -> dict:
 
 
 def figures_of(year, unit_code: str | None = None) -> dict:
-    """Plan, disbursed and financial rate of the period (or of one unit), for the index."""
+    """Plan, disbursed and financial rate of the period (or of one unit), for the index; none for a
+    unit without rows in the period."""
     from ..analysis import total
 
     rows = year.funding if unit_code is None else year.funding[year.funding["unit_code"] == unit_code]
+    if unit_code is not None and rows.empty:  # a notebook of the period that is not a unit's scorecard
+        return {}
     whole = total(rows)
     rate = whole["financial_rate"]
     figures = {"plan_vnd": int(whole["plan_vnd"]), "disbursed_vnd": int(whole["disbursed_vnd"]),
