@@ -23,7 +23,7 @@ from datetime import datetime
 from pathlib import Path
 
 from . import __version__
-from .errors import SHOWN_ERRORS, BusyError, InputErrors, MtqgError, OutputError, ParameterError
+from .errors import SHOWN_ERRORS, BusyError, InputErrors, InstallError, MtqgError, OutputError, ParameterError
 
 log = logging.getLogger("mtqg")
 
@@ -36,6 +36,8 @@ EPILOG = f"""exit codes:
   {BusyError.exit_code}    another mtqg run was working on the same period and did not finish in time
   {OutputError.exit_code}    an output could not be written (read-only folder, disk full, file open in Excel);
        the previous outputs are whole
+  {InstallError.exit_code}    a library the package needs is not installed (the environment is older than the
+       package: make venv)
   130  interrupted (Ctrl-C)
 
 folders:
@@ -456,6 +458,11 @@ def _run(args) -> int:
     except MtqgError as exc:
         print(f"mtqg {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] == __package__:
+            raise  # a module of the package itself: a bug, not the environment
+        print(f"mtqg {args.command}: {InstallError(exc.name, sys.prefix)}", file=sys.stderr)
+        return InstallError.exit_code
     except KeyboardInterrupt:
         print("mtqg: interrupted", file=sys.stderr)
         return 130

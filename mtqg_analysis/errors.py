@@ -96,6 +96,18 @@ class OutputError(MtqgError):
     exit_code = 4
 
 
+class InstallError(MtqgError):
+    """A library the package needs is not installed: the environment was made for another version
+    of the package (a checkout updated without ``make venv``)."""
+
+    exit_code = 5
+
+    def __init__(self, module: str | None, prefix: str):
+        super().__init__(f"the library '{module}' is not installed in {prefix}: this environment was made "
+                         "for another version of mtqg-analysis; run `make venv` (or `pip install -c "
+                         "constraints.txt -e .`) and try again")
+
+
 class BusyError(MtqgError):
     """Another run holds the lock of the same period."""
 

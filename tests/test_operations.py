@@ -27,7 +27,8 @@ def test_help_lists_the_exit_codes_and_how_folders_are_found(mtqg):
         text = " ".join(run.stdout.split())
         assert "exit codes:" in text
         for code, meaning in (("0", "done"), ("1", "mtqg report: some renders failed"), ("2", "bad input or arguments"),
-                              ("3", "another mtqg run"), ("130", "interrupted")):
+                              ("3", "another mtqg run"), ("5", "a library the package needs is not installed"),
+                              ("130", "interrupted")):
             assert f"{code} {meaning}" in text, (args, code)
         assert "MTQG_DATA_DIR" in text
 
@@ -50,6 +51,23 @@ def test_log_lines_start_with_the_local_time_and_its_offset(data_dir, make_workb
         assert when.utcoffset() == before.utcoffset()  # the machine's local offset, not UTC
         assert before - timedelta(seconds=1) <= when <= after
     assert f"mtqg clean: exit code 0 (mtqg-analysis {__version__}; data {data_dir}, reports" in lines[-1]
+
+
+def test_a_library_missing_from_an_older_environment_is_named_without_a_traceback(data_dir, make_workbook, mtqg,
+                                                                                 monkeypatch):
+    """A checkout updated without `make venv`: the environment lacks a library the new version
+    needs (here the lock's). The run says which and what to do, and writes nothing."""
+    import sys
+
+    from workbook_builder import PERIOD, Sheet
+
+    make_workbook("a.xlsx", Sheet(rows=[("1", "Nội dung số 02: Hỗ trợ nhà ở", "nhà", 7, "12", 3, "10", None, None)]))
+    monkeypatch.setitem(sys.modules, "filelock", None)  # what `import filelock` meets where it is not installed
+    run = mtqg("clean", "--period", PERIOD, "--data-dir", data_dir)
+    assert run.code == 5, run.stderr
+    assert "the library 'filelock' is not installed" in run.stderr and "make venv" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (data_dir / "processed" / PERIOD / "funding.parquet").exists()
 
 
 def test_quiet_runs_log_nothing_but_errors(data_dir, make_workbook, mtqg):
