@@ -139,6 +139,10 @@ WORKER_GROUPS = {
 # keeps the two workers busy until both finish at about the same time.
 LONGEST_FIRST = ("tests/test_crash_report.py", "sample", "sample_2025", "tests/test_interrupt.py", "jupyter",
                  "tests/test_crash.py")
+# Modules whose module-scoped fixture cleans or builds something (the template cycle, cleaned sample
+# periods): each is one unit of work, so that one worker builds the fixture instead of both.
+WHOLE_MODULES = ("tests/test_template.py", "tests/test_figures_2024_06.py", "tests/test_api.py",
+                 "tests/test_runner.py", "tests/test_sample_data.py", "tests/test_narrative.py")
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -154,7 +158,7 @@ def pytest_xdist_make_scheduler(config, log):
                 if nodeid.startswith(modules):
                     return group
             module = nodeid.split("::", 1)[0]
-            return module if module in LONGEST_FIRST else nodeid
+            return module if module in LONGEST_FIRST or module in WHOLE_MODULES else nodeid
 
         def _assign_work_unit(self, node) -> None:
             # the queue is complete before the first unit is handed out: order it then
