@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError, InputErrors, ParameterError
+from ..errors import InputError, InputErrors, ParameterError, Phrase
 from . import csv_text, resources
 from .periods import Period, parse_period
 from .text import fold
@@ -228,8 +228,8 @@ class Units:
         if found is not None:
             return found
         near = self.closest(name)
-        hint = f"; closest known: {', '.join(near)}" if near else ""
-        raise InputError(f"unknown unit '{name}' (not in {self.source}){hint}", file, sheet, row, column)
+        hint = Phrase.of("phrase.closest", names=", ".join(near)) if near else ""
+        raise InputError.of("unit.unknown", file, sheet, row, column, name=name, source=self.source, hint=hint)
 
     def resolve(self, name: str, *, file: str = "", sheet: str = "", row: int | None = None, column: str = "") -> str:
         """The code for ``name``, or an :class:`InputError` naming the closest known units."""

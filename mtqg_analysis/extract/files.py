@@ -25,14 +25,14 @@ REPORT_KINDS = ".xlsx, .xlsm, .xls, .ods or .csv"
 
 
 @lru_cache(maxsize=None)
-def _advice() -> dict[str, str]:
-    """What to do with a file of each other kind (``data/other_files.csv``)."""
+def _advice() -> dict[str, dict[str, str]]:
+    """What to do with a file of each other kind (``data/other_files.csv``), in both languages."""
     table = resources.table("other_files.csv")
-    return dict(zip(table["suffix"], table["advice"]))
+    return {suffix: {"vi": vi, "en": en} for suffix, vi, en in zip(table["suffix"], table["vi"], table["en"])}
 
 
-def advice_for(path: Path) -> str:
-    """What an officer should do with a file that is not a report, by its kind."""
+def advice_for(path: Path) -> dict[str, str]:
+    """What an officer should do with a file that is not a report, by its kind (``{lang: text}``)."""
     advice = _advice()
     return advice.get(path.suffix.lower(), advice[""])
 
@@ -87,10 +87,8 @@ def period_listing(folder: Path) -> Listing:
 
     def unlisted(error: OSError) -> None:
         where = Path(error.filename) if error.filename else folder
-        listing.not_read.append(NotReadable(
-            f"the folder cannot be opened ({error.strerror or error}), so the reports in it were not read; "
-            "give the user running mtqg permission to read it (or move its files into the period folder)",
-            display(where) if where != folder else root_name))
+        listing.not_read.append(NotReadable.of("folder.unreadable", display(where) if where != folder else root_name,
+                                               reason=error.strerror or error))
 
     found = []
     for parent, folders, names in os.walk(folder, onerror=unlisted, followlinks=False):
@@ -109,12 +107,10 @@ def period_listing(folder: Path) -> Listing:
         elif path.name.startswith("~$"):
             log.info("ignored Excel lock file %s", relative)
         elif path.is_dir():
-            listing.not_read.append(NotReadable(
-                f"this folder is a link (symlink) to {path.resolve()}; its files were not read: copy the "
-                "reports themselves into the period folder", display(path)))
+            listing.not_read.append(NotReadable.of("folder.link", display(path), target=path.resolve()))
         elif path.suffix.lower() not in REPORT_SUFFIXES:
-            listing.not_read.append(NotReadable(
-                f"not a report file ({REPORT_KINDS}), so it was not read; {advice_for(path)}", display(path)))
+            listing.not_read.append(NotReadable.of("file.not_report", display(path), kinds=REPORT_KINDS,
+                                                   advice=advice_for(path)))
         else:
             listing.files.append(path)
     return listing

@@ -19,7 +19,7 @@ from ..domain.catalog import Catalog
 from ..domain.periods import Period, previous_in_year
 from ..domain.schema import QUALITY_COLUMNS, as_quality, details_text
 from ..domain.units import Units, place_history
-from ..errors import InputError, InputErrors, NotReadable
+from ..errors import InputError, InputErrors, NotReadable, Phrase
 from ..extract import PeriodRead, read_files
 from ..transform import Cleaned, clean_tables
 from .quality import expected_units, files_not_read, quality, units_not_in_force
@@ -35,9 +35,8 @@ def input_errors(found: PeriodRead, cleaned: Cleaned, period: Period, where: str
     data at all, one saying so (``where``: the folder or file looked in)."""
     errors = found.errors + cleaned.errors
     if not errors and not len(cleaned.tidy):
-        errors.append(InputError(f"no report sheet with data was found for period {period}"
-                                 + (f"; {len(found.not_read)} file(s) could not be read (below)" if found.not_read else ""),
-                                 where))
+        not_read = Phrase.of("phrase.not_read_count", count=len(found.not_read)) if found.not_read else ""
+        errors.append(InputError.of("period.no_data", where, period=period, not_read=not_read))
     return errors
 
 
