@@ -163,7 +163,7 @@ def _gather_csv(t: int, table: RawTable, period: Period, units: Units, catalog: 
             errors.append(InputError.of("row.unknown_line", table.file, "", row_numbers[i], line_column, line=line))
         line_codes.append(code)
         split = []
-        for key, index in (("capital_type", 0), ("budget_source", 1)):
+        for key, index, what in (("capital_type", 0, "phrase.capital_type"), ("budget_source", 1, "phrase.budget_source")):
             raw = rows[key].iloc[i] if key in rows else None
             if is_blank(raw):
                 split.append("")
@@ -171,7 +171,7 @@ def _gather_csv(t: int, table: RawTable, period: Period, units: Units, catalog: 
             value = capital_words().get(fold(raw), ("", ""))[index]
             if not value:
                 errors.append(InputError.of("row.unknown_split", table.file, "", row_numbers[i],
-                                            table.columns[key].describe(), what=Phrase(f"phrase.{key}"),
+                                            table.columns[key].describe(), what=Phrase(what),
                                             value=normalize(raw)))
             split.append(value)
         splits.append(tuple(split))
