@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..domain import resources
 from ..domain.periods import Period, is_period, parse_period
-from ..errors import InputError, NotReadable
+from ..errors import InputError, NotReadable, Phrase
 
 log = logging.getLogger(__name__)
 
@@ -57,22 +57,20 @@ def period_folder(raw_root: Path, period: Period) -> Path:
     """The folder of ``period`` under ``raw_root``: named canonically or by an alias (spec §1)."""
     raw_root = Path(raw_root)
     if not raw_root.is_dir():
-        raise InputError(f"the raw data folder does not exist (looked for {raw_root})")
+        raise InputError.of("folder.no_raw", path=raw_root)
     matches = [p for p in sorted(raw_root.iterdir())
                if p.is_dir() and is_period(p.name) and parse_period(p.name) == period]
     if not matches:
         found = sorted(p.name for p in raw_root.iterdir() if p.is_dir() and is_period(p.name))
-        hint = f"; periods found: {', '.join(found)}" if found else ""
-        raise InputError(f"no raw folder for period {period} under {raw_root}{hint}")
+        hint = Phrase.of("phrase.periods_found", periods=", ".join(found)) if found else ""
+        raise InputError.of("period.no_folder", period=period, path=raw_root, hint=hint)
     if len(matches) > 1:
         names = ", ".join(p.name for p in matches)
-        raise InputError(f"several raw folders name period {period} ({names}); keep one")
+        raise InputError.of("period.several", period=period, names=names)
     folder = matches[0]
     if folder.is_symlink():
         # One message for the folder, not one "points outside" per file in it.
-        raise InputError(f"the period folder is a link (symlink) to {folder.resolve()}; raw reports must be "
-                         f"inside the raw data folder: replace the link by a real folder {folder.name} holding "
-                         "copies of the reports", folder.name)
+        raise InputError.of("period.folder_link", folder.name, target=folder.resolve(), name=folder.name)
     return folder
 
 
