@@ -291,14 +291,15 @@ def _run_check(args) -> int:
     by_root: dict[Path, list[Path]] = {}  # files in data/raw/ are named as cleaning names them
     for path in dict.fromkeys(path.absolute() for path in args.files):
         by_root.setdefault(raw if path.is_relative_to(raw) else path.parent, []).append(path)
-    errors, findings, refused = [], [], False
+    errors, findings, not_read, refused = [], [], [], False
     for root, paths in by_root.items():  # read together, as cleaning reads a period's files
         result = check_files(paths, root, period, units, catalog, earlier)
         errors += result.errors
+        not_read += result.not_read
         findings.append(result.findings)
         refused = refused or result.refused
     found = pd.concat(findings, ignore_index=True)
-    lines = check_lines(errors, found, catalog, args.lang)
+    lines = check_lines(errors, found, catalog, args.lang, not_read)
     summary = verdict(len(errors), len(found), refused, args.lang)
     context = context_line(period, max(earlier) if earlier else None, args.lang)
     print(check_text(lines, summary, context, args.lang), end="")

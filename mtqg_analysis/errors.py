@@ -7,6 +7,7 @@ them at once instead of one per run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 #: Errors a run prints on screen; the full list of a longer one goes to a file beside the outputs.
@@ -19,18 +20,62 @@ class MtqgError(Exception):
     exit_code = 2
 
 
+def _error_text(key: str, lang: str, values: dict) -> str:
+    from .domain.messages import error_text  # loaded on first use: `mtqg --help` does not pay for pandas
+
+    return error_text(key, lang, values)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A part of an error's text that differs by case (why a file is not a workbook, a missing
+    column), worded in ``data/errors.csv`` under ``key`` like the errors themselves."""
+
+    key: str
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, key: str, **values) -> "Phrase":
+        return cls(key, values)
+
+    def text(self, lang: str = "en") -> str:
+        return _error_text(self.key, lang, self.values)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+
 @dataclass
 class InputError(MtqgError):
-    """A problem with one place of one input file."""
+    """A problem with one place of one input file.
+
+    Made with :meth:`of`, it has the ``key`` of its wording in ``data/errors.csv`` and the
+    ``values`` that fill it: ``message`` is the English text (what cleaning prints), :meth:`text`
+    the text in another language (what ``mtqg check`` prints in Vietnamese)."""
 
     message: str
     file: str = ""
     sheet: str = ""
     row: int | None = None
     column: str = ""
+    key: str = field(default="", compare=False)
+    values: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
         super().__init__(str(self))
+
+    @classmethod
+    def of(cls, key: str, file: str = "", sheet: str = "", row: int | None = None, column: str = "", **values):
+        """The error ``key`` of ``data/errors.csv`` at a place, its template filled with ``values``."""
+        return cls(_error_text(key, "en", values), file, sheet, row, column, key, values)
+
+    def text(self, lang: str = "en") -> str:
+        """What is wrong and what to do, in ``lang`` (``message`` is the English)."""
+        return _error_text(self.key, lang, self.values) if self.key and lang != "en" else self.message
+
+    def at(self, file: str = "", sheet: str = "", row: int | None = None, column: str = "") -> "InputError":
+        """The same error at another place (the message and its wording kept)."""
+        return type(self)(self.message, file, sheet, row, column, self.key, self.values)
 
     def where(self) -> str:
         parts = []

@@ -100,10 +100,14 @@ def test_check_gives_the_errors_clean_refuses_a_file_for(tmp_path, mtqg):
     assert run.code == 2
     errors = [e for e in refused.value.errors if e.file == "2024-09/bao-cao-mtqg-9-thang-2024.xlsx"]
     assert errors
-    for error in errors:
-        assert error.message in run.stdout
+    for error in errors:  # in Vietnamese, at its cell, saying what to do
+        assert error.text("vi") in run.stdout and error.message not in run.stdout
         assert f"Ô {error.column.split()[0]}{error.row}:" in run.stdout  # "G (Lũy kế ... / Tổng số)" -> Ô G10
+    assert "Ô G10: [Lỗi] '12a' không phải là số; hãy ghi số" in run.stdout
     assert "Tệp sẽ bị từ chối" in run.stdout
+    english = mtqg("check", path, "--data-dir", data, "-q", "--lang", "en")
+    assert english.code == 2 and "Cell G10: [Error] '12a' is not a number" in english.stdout
+    assert all(error.message in english.stdout for error in errors)
     page = (tmp_path / "kq.html").read_text(encoding="utf-8")
     assert "Tệp sẽ bị từ chối" in page and "Xã Vi Hương" in page and "Ô G10" in page
     assert tree_hashes(data) == before
@@ -134,7 +138,9 @@ def test_each_kind_of_finding(data_dir, make_workbook, mtqg, tmp_path):
     assert "Ô H8: [Cảnh báo] Tỷ lệ ghi sai" in out  # the stated rate, at its cell
     # Each at its cell where the finding is about one cell: the disbursed "Tổng số", the quantity done.
     assert "Ô G8: [Cảnh báo] Số lũy kế giảm" in out and "Ô G9: [Cảnh báo] Giải ngân vượt kế hoạch" in out
-    assert "Ô F9: [Cảnh báo] Khối lượng vượt kế hoạch" in out and "Dòng 7: [Cảnh báo] Dòng tổng không khớp" in out
+    assert "Ô F9: [Cảnh báo] Khối lượng vượt kế hoạch" in out
+    # The subtotal row states a disbursed amount the rows do not sum to: the cell of that amount.
+    assert "Ô G7: [Cảnh báo] Dòng tổng không khớp" in out and "Dòng 7:" not in out
     page = html.read_text(encoding="utf-8")
     assert "Giải ngân vượt kế hoạch" in page and "<script" not in page
     assert tree_hashes(data_dir) == before

@@ -211,7 +211,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(f"cannot read the catalog: {exc}", path.name) from None
+        raise InputError.of("catalog.unreadable", path.name, reason=exc) from None
     errors = catalog_errors(frame, path.name)
     if errors:
         raise InputErrors(errors, path.name)
@@ -223,8 +223,7 @@ def catalog_errors(frame: pd.DataFrame, file: str) -> list[InputError]:
     codes given twice, parents that are not codes, unknown levels, a programme row not first."""
     missing = [c for c in ("code", "parent", "level", "vi_name") if c not in frame.columns]
     if missing:
-        return [InputError(f"the catalog lacks the column(s) {', '.join(missing)} (spec §2.2: {', '.join(COLUMNS)})",
-                           file, "", 1)]
+        return [InputError.of("catalog.missing_columns", file, "", 1, missing=missing, columns=COLUMNS)]
     for column in COLUMNS:
         if column not in frame.columns:
             frame[column] = ""
@@ -232,17 +231,16 @@ def catalog_errors(frame: pd.DataFrame, file: str) -> list[InputError]:
     errors = []
     rows = frame.index.to_series() + 2  # the CSV line: header is line 1
     for i in frame.index[frame["code"] == ""]:
-        errors.append(InputError("a catalog row without a code", file, "", int(rows[i]), "code"))
+        errors.append(InputError.of("catalog.no_code", file, "", int(rows[i]), "code"))
     for i in frame.index[frame["code"].duplicated() & (frame["code"] != "")]:
-        errors.append(InputError(f"catalog code '{frame.at[i, 'code']}' appears twice", file, "", int(rows[i]), "code"))
+        errors.append(InputError.of("catalog.code_twice", file, "", int(rows[i]), "code", code=frame.at[i, "code"]))
     known = set(frame["code"])
     for i in frame.index[(frame["parent"] != "") & ~frame["parent"].isin(known)]:
-        errors.append(InputError(f"parent '{frame.at[i, 'parent']}' is not a code of the catalog", file, "",
-                                 int(rows[i]), "parent"))
+        errors.append(InputError.of("catalog.bad_parent", file, "", int(rows[i]), "parent", parent=frame.at[i, "parent"]))
     levels = [PROGRAMME, *LEVELS]
     for i in frame.index[~frame["level"].isin(levels)]:
-        errors.append(InputError(f"unknown level '{frame.at[i, 'level']}' (use {', '.join(levels)})", file, "",
-                                 int(rows[i]), "level"))
+        errors.append(InputError.of("catalog.bad_level", file, "", int(rows[i]), "level", level=frame.at[i, "level"],
+                                    levels=levels))
     for i in frame.index[(frame["level"] == PROGRAMME) & (frame.index != frame.index[0])]:
-        errors.append(InputError("only the first row may be the programme", file, "", int(rows[i]), "level"))
+        errors.append(InputError.of("catalog.programme_not_first", file, "", int(rows[i]), "level"))
     return errors

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from ..errors import InputError
 
-NOT_TEXT = "the CSV file is not text in UTF-8, UTF-16 or Windows-1258 (save it from Excel as 'CSV UTF-8')"
-
 
 def decode(data: bytes, display: str) -> str:
     """The text of a CSV file's bytes, line ends normalised to "\\n"."""
@@ -18,9 +16,9 @@ def decode(data: bytes, display: str) -> str:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError("the CSV file starts like UTF-16 but cannot be decoded as UTF-16", display) from None
+            raise InputError.of("csv.not_utf16", display) from None
     elif b"\x00" in data[:4096]:
-        raise InputError(NOT_TEXT, display)
+        raise InputError.of("csv.not_text", display)
     else:
         try:
             text = data.decode("utf-8")
@@ -28,7 +26,7 @@ def decode(data: bytes, display: str) -> str:
             try:
                 text = data.decode("cp1258")
             except UnicodeDecodeError:
-                raise InputError(NOT_TEXT, display) from None
+                raise InputError.of("csv.not_text", display) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError, InputErrors, ParameterError
+from ..errors import InputError, InputErrors, ParameterError, Phrase
 from . import csv_text, resources
 from .periods import Period, parse_period
 from .text import fold
@@ -228,8 +228,8 @@ class Units:
         if found is not None:
             return found
         near = self.closest(name)
-        hint = f"; closest known: {', '.join(near)}" if near else ""
-        raise InputError(f"unknown unit '{name}' (not in {self.source}){hint}", file, sheet, row, column)
+        hint = Phrase.of("phrase.closest", names=", ".join(near)) if near else ""
+        raise InputError.of("unit.unknown", file, sheet, row, column, name=name, source=self.source, hint=hint)
 
     def resolve(self, name: str, *, file: str = "", sheet: str = "", row: int | None = None, column: str = "") -> str:
         """The code for ``name``, or an :class:`InputError` naming the closest known units."""
@@ -410,8 +410,8 @@ def load_units(path: str | Path | None = None) -> Units:
     frame, findings = read_units_csv(path)
     bad = ~frame["code"].map(is_unit_code)
     if bad.any():
-        errors = [InputError(f"unit code '{code}' is not a code (letters, digits, '_' or '-', as GSO codes)",
-                             path.name, "", int(i), "code") for i, code in frame.loc[bad, "code"].items()]
+        errors = [InputError.of("units.bad_code", path.name, "", int(i), "code", code=code)
+                  for i, code in frame.loc[bad, "code"].items()]
         raise InputErrors(errors, path.name)
     errors = date_errors(frame, path.name) or overlap_errors(frame, path.name)
     if errors:
@@ -425,13 +425,13 @@ def date_errors(frame: pd.DataFrame, file: str) -> list[InputError]:
     for column in ("valid_from", "valid_to"):
         for i, text in frame[column].items():
             if text and not (_ISO_DATE.match(text) and _is_date(text)):
-                errors.append(InputError(f"'{text}' is not a date (write YYYY-MM-DD, e.g. 2025-07-01)",
-                                         file, "", int(i), column))
+                errors.append(InputError.of("units.bad_date", file, "", int(i), column, text=text))
     if errors:
         return errors
     backwards = (frame["valid_from"] != "") & (frame["valid_to"] != "") & (frame["valid_to"] < frame["valid_from"])
-    return [InputError(f"unit '{frame.at[i, 'code']}' ends ({frame.at[i, 'valid_to']}) before it begins "
-                       f"({frame.at[i, 'valid_from']})", file, "", int(i), "valid_to") for i in frame.index[backwards]]
+    return [InputError.of("units.ends_before", file, "", int(i), "valid_to", code=frame.at[i, "code"],
+                          valid_to=frame.at[i, "valid_to"], valid_from=frame.at[i, "valid_from"])
+            for i in frame.index[backwards]]
 
 
 def _is_date(text: str) -> bool:
@@ -455,10 +455,8 @@ def overlap_errors(frame: pd.DataFrame, file: str) -> list[InputError]:
     clash = (spans["code"] == before["code"]) & (spans["_from"] <= before["_to"])
     errors = []
     for (_, b), a_row in zip(spans[clash].iterrows(), before.loc[clash, "_row"]):
-        when = b["valid_from"] or "every date"
-        errors.append(InputError(f"unit code '{b['code']}' is in force twice on {when} (also row {int(a_row)}); "
-                                 "a code may be reused only after the first unit ended (valid_to)",
-                                 file, "", int(b["_row"]), "code"))
+        errors.append(InputError.of("units.code_twice", file, "", int(b["_row"]), "code", code=b["code"],
+                                    when=b["valid_from"] or Phrase("phrase.every_date"), other_row=int(a_row)))
     return errors
 
 
@@ -468,20 +466,17 @@ def read_units_csv(path: Path) -> tuple[pd.DataFrame, list[dict]]:
     that Excel shortened zero-padded to their kind's width, each with a ``code_padded`` finding.
     Returns the rows (1-based file row numbers in the index) and the findings."""
     if not path.is_file():
-        raise InputError(f"the units table was not found (looked for {path}); every data folder needs "
-                         "raw/units.csv listing its communes (columns code, name, kind, aliases, ...; see the "
-                         "README, 'What goes in')", path.name)
+        raise InputError.of("units.not_found", path.name, path=path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"the units table cannot be read ({exc.strerror}); give the user running mtqg "
-                         "permission to read it", path.name) from None
+        raise InputError.of("units.unreadable", path.name, reason=exc.strerror) from None
     text = csv_text.decode(data, path.name)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=csv_text.delimiter(text), dtype=str, keep_default_na=False,
                             skip_blank_lines=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"the units table is not a readable CSV ({exc})", path.name) from None
+        raise InputError.of("units.not_csv", path.name, reason=exc) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     # Windows-1258 writes "ã" as "a" and a combining tilde: every value NFC, as the rest of the package.
     frame = frame.loc[:, ~frame.columns.duplicated()].apply(lambda column: column.str.normalize("NFC").str.strip())
@@ -489,9 +484,8 @@ def read_units_csv(path: Path) -> tuple[pd.DataFrame, list[dict]]:
     frame = frame[(frame != "").any(axis=1)]  # empty rows, trailing ";;;;" rows of Excel included
     missing = [c for c in ("code", "name") if c not in frame.columns]
     if missing:
-        found = ", ".join(frame.columns) or "none"
-        raise InputError(f"the units table lacks the column(s) {', '.join(missing)} (columns found: {found}); "
-                         "the first row must name the columns: code,name,kind,...", path.name, "", 1)
+        raise InputError.of("units.missing_columns", path.name, "", 1, missing=missing,
+                            found=", ".join(frame.columns) or Phrase("phrase.none"))
     for column in COLUMNS:
         if column not in frame.columns:
             frame[column] = ""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..domain import resources
 from ..domain.periods import Period, is_period, parse_period
-from ..errors import InputError, NotReadable
+from ..errors import InputError, NotReadable, Phrase
 
 log = logging.getLogger(__name__)
 
@@ -25,14 +25,14 @@ REPORT_KINDS = ".xlsx, .xlsm, .xls, .ods or .csv"
 
 
 @lru_cache(maxsize=None)
-def _advice() -> dict[str, str]:
-    """What to do with a file of each other kind (``data/other_files.csv``)."""
+def _advice() -> dict[str, dict[str, str]]:
+    """What to do with a file of each other kind (``data/other_files.csv``), in both languages."""
     table = resources.table("other_files.csv")
-    return dict(zip(table["suffix"], table["advice"]))
+    return {suffix: {"vi": vi, "en": en} for suffix, vi, en in zip(table["suffix"], table["vi"], table["en"])}
 
 
-def advice_for(path: Path) -> str:
-    """What an officer should do with a file that is not a report, by its kind."""
+def advice_for(path: Path) -> dict[str, str]:
+    """What an officer should do with a file that is not a report, by its kind (``{lang: text}``)."""
     advice = _advice()
     return advice.get(path.suffix.lower(), advice[""])
 
@@ -57,22 +57,20 @@ def period_folder(raw_root: Path, period: Period) -> Path:
     """The folder of ``period`` under ``raw_root``: named canonically or by an alias (spec §1)."""
     raw_root = Path(raw_root)
     if not raw_root.is_dir():
-        raise InputError(f"the raw data folder does not exist (looked for {raw_root})")
+        raise InputError.of("folder.no_raw", path=raw_root)
     matches = [p for p in sorted(raw_root.iterdir())
                if p.is_dir() and is_period(p.name) and parse_period(p.name) == period]
     if not matches:
         found = sorted(p.name for p in raw_root.iterdir() if p.is_dir() and is_period(p.name))
-        hint = f"; periods found: {', '.join(found)}" if found else ""
-        raise InputError(f"no raw folder for period {period} under {raw_root}{hint}")
+        hint = Phrase.of("phrase.periods_found", periods=", ".join(found)) if found else ""
+        raise InputError.of("period.no_folder", period=period, path=raw_root, hint=hint)
     if len(matches) > 1:
         names = ", ".join(p.name for p in matches)
-        raise InputError(f"several raw folders name period {period} ({names}); keep one")
+        raise InputError.of("period.several", period=period, names=names)
     folder = matches[0]
     if folder.is_symlink():
         # One message for the folder, not one "points outside" per file in it.
-        raise InputError(f"the period folder is a link (symlink) to {folder.resolve()}; raw reports must be "
-                         f"inside the raw data folder: replace the link by a real folder {folder.name} holding "
-                         "copies of the reports", folder.name)
+        raise InputError.of("period.folder_link", folder.name, target=folder.resolve(), name=folder.name)
     return folder
 
 
@@ -87,10 +85,8 @@ def period_listing(folder: Path) -> Listing:
 
     def unlisted(error: OSError) -> None:
         where = Path(error.filename) if error.filename else folder
-        listing.not_read.append(NotReadable(
-            f"the folder cannot be opened ({error.strerror or error}), so the reports in it were not read; "
-            "give the user running mtqg permission to read it (or move its files into the period folder)",
-            display(where) if where != folder else root_name))
+        listing.not_read.append(NotReadable.of("folder.unreadable", display(where) if where != folder else root_name,
+                                               reason=error.strerror or error))
 
     found = []
     for parent, folders, names in os.walk(folder, onerror=unlisted, followlinks=False):
@@ -109,12 +105,10 @@ def period_listing(folder: Path) -> Listing:
         elif path.name.startswith("~$"):
             log.info("ignored Excel lock file %s", relative)
         elif path.is_dir():
-            listing.not_read.append(NotReadable(
-                f"this folder is a link (symlink) to {path.resolve()}; its files were not read: copy the "
-                "reports themselves into the period folder", display(path)))
+            listing.not_read.append(NotReadable.of("folder.link", display(path), target=path.resolve()))
         elif path.suffix.lower() not in REPORT_SUFFIXES:
-            listing.not_read.append(NotReadable(
-                f"not a report file ({REPORT_KINDS}), so it was not read; {advice_for(path)}", display(path)))
+            listing.not_read.append(NotReadable.of("file.not_report", display(path), kinds=REPORT_KINDS,
+                                                   advice=advice_for(path)))
         else:
             listing.files.append(path)
     return listing

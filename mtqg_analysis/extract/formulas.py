@@ -31,11 +31,12 @@ MAX_DEPTH = 50  # formulas referring to formulas referring to ...
 class UnsupportedFormula(ValueError):
     """A formula this package does not compute; the message names it and says why."""
 
-    def __init__(self, formula: str, reason: str):
+    def __init__(self, formula: str, reason: str, **values):
+        from ..errors import Phrase
+
         self.formula = formula
-        self.reason = reason
-        super().__init__(f"the formula '{formula}' cannot be computed here ({reason}); "
-                         "open the file in Excel and save it, so that Excel stores its values")
+        self.reason = Phrase(reason, values)  # a key of data/errors.csv, like the message
+        super().__init__(Phrase.of("formula.unsupported", formula=formula, reason=self.reason).text("en"))
 
 
 _TOKEN = re.compile(r"""
@@ -90,7 +91,7 @@ def evaluate(formula: str, get_value: Callable[[str], object], sheet: str | None
     are allowed, references to other sheets are not.
     """
     if _depth > MAX_DEPTH:
-        raise UnsupportedFormula(formula, f"formulas nested more than {MAX_DEPTH} deep")
+        raise UnsupportedFormula(formula, "formula.too_deep", limit=MAX_DEPTH)
     tokens = _tokens(formula)
     budget = [MAX_CELLS]
     position = 0
@@ -107,9 +108,9 @@ def evaluate(formula: str, get_value: Callable[[str], object], sheet: str | None
     def cell(coordinate: str, in_sum: bool) -> float:
         budget[0] -= 1
         if budget[0] < 0:
-            raise UnsupportedFormula(formula, f"it reads more than {MAX_CELLS:,} cells")
+            raise UnsupportedFormula(formula, "formula.too_many_cells", limit=MAX_CELLS)
         if coordinate in _seen:
-            raise UnsupportedFormula(formula, f"it refers to itself through {coordinate} (circular reference)")
+            raise UnsupportedFormula(formula, "formula.circular", cell=coordinate)
         value = get_value(coordinate)
         if value is None or (isinstance(value, str) and value.strip() == ""):
             return 0.0
@@ -123,21 +124,21 @@ def evaluate(formula: str, get_value: Callable[[str], object], sheet: str | None
             return evaluate(value, get_value, sheet, _depth + 1, _seen | {coordinate})
         if in_sum:
             return 0.0  # SUM ignores text in ranges, as Excel does
-        raise UnsupportedFormula(formula, f"cell {coordinate} holds text '{value}', not a number")
+        raise UnsupportedFormula(formula, "formula.text_cell", cell=coordinate, value=value)
 
     def reference(ref, in_sum: bool) -> float:
         ref_sheet, first, last = ref
         if ref_sheet is not None and (sheet is None or ref_sheet.casefold() != sheet.casefold()):
-            raise UnsupportedFormula(formula, f"it refers to another sheet ('{ref_sheet}')")
+            raise UnsupportedFormula(formula, "formula.other_sheet", sheet=ref_sheet)
         if last is None:
             return cell(f"{get_column_letter(first[0])}{first[1]}", in_sum)
         if not in_sum:
-            raise UnsupportedFormula(formula, "a range is only supported inside SUM")
+            raise UnsupportedFormula(formula, "formula.range_outside_sum")
         (c1, r1), (c2, r2) = first, last
         c1, c2 = sorted((c1, c2))
         r1, r2 = sorted((r1, r2))
         if (c2 - c1 + 1) * (r2 - r1 + 1) > MAX_CELLS:
-            raise UnsupportedFormula(formula, f"the range has more than {MAX_CELLS:,} cells")
+            raise UnsupportedFormula(formula, "formula.range_too_large", limit=MAX_CELLS)
         return sum(cell(f"{get_column_letter(c)}{r}", True) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
 
     def expression(in_sum: bool = False) -> float:
@@ -160,11 +161,11 @@ def evaluate(formula: str, get_value: Callable[[str], object], sheet: str | None
         if kind == "op" and value == "(":
             inner = expression(in_sum)
             if take() != ("op", ")"):
-                raise UnsupportedFormula(formula, "a parenthesis is not closed")
+                raise UnsupportedFormula(formula, "formula.unclosed")
             return inner
         if kind == "func":
             if value != "SUM":
-                raise UnsupportedFormula(formula, f"the function {value} is not supported (only SUM)")
+                raise UnsupportedFormula(formula, "formula.function", name=value)
             total = 0.0
             if peek() == ("op", ")"):
                 take()
@@ -175,23 +176,23 @@ def evaluate(formula: str, get_value: Callable[[str], object], sheet: str | None
                 if separator == ("op", ")"):
                     return total
                 if separator[0] == "other":
-                    raise UnsupportedFormula(formula, f"{separator[1]} is not supported")
+                    raise UnsupportedFormula(formula, "formula.token", token=separator[1])
                 if separator != ("op", ","):
-                    raise UnsupportedFormula(formula, "SUM( is not closed")
+                    raise UnsupportedFormula(formula, "formula.sum_unclosed")
         if kind is None:
-            raise UnsupportedFormula(formula, "it ends too early")
+            raise UnsupportedFormula(formula, "formula.ends_early")
         if kind == "other":
-            raise UnsupportedFormula(formula, f"{value} is not supported")
-        raise UnsupportedFormula(formula, f"'{value}' is not supported here")
+            raise UnsupportedFormula(formula, "formula.token", token=value)
+        raise UnsupportedFormula(formula, "formula.token_here", token=value)
 
     if not tokens:
-        raise UnsupportedFormula(formula, "it is empty")
+        raise UnsupportedFormula(formula, "formula.empty")
     result = expression()
     if position != len(tokens):
         kind, value = tokens[position]
         if kind == "other":
-            raise UnsupportedFormula(formula, f"{value} is not supported (only +, -, SUM, numbers and cell references)")
-        raise UnsupportedFormula(formula, "only +, -, SUM, numbers and cell references are supported")
+            raise UnsupportedFormula(formula, "formula.operator", token=value)
+        raise UnsupportedFormula(formula, "formula.only")
     return result
 
 
@@ -286,7 +287,8 @@ def fill_table(table, formula_sheet, keys=None) -> list:
                 values[i] = evaluate(content, get_value, table.sheet, _seen=frozenset({f"{letter}{int(row)}"}))
                 changed = True
             except UnsupportedFormula as problem:
-                errors.append(InputError(str(problem), table.file, table.sheet, int(row), letter))
+                errors.append(InputError.of("formula.unsupported", table.file, table.sheet, int(row), letter,
+                                            formula=problem.formula, reason=problem.reason))
         if changed:
             import pandas as pd
 

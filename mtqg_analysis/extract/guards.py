@@ -30,7 +30,7 @@ from xml.etree import ElementTree
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
-from ..errors import InputError, NotReadable
+from ..errors import NotReadable, Phrase
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a commune workbook is < 1 MB; a whole province < 20 MB
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # sum over the zip members, as declared
@@ -48,8 +48,6 @@ MAX_WORKBOOK_CELLS = 1_000_000
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 
-SAVE_AS_XLSX = "open it in Excel and save it as 'Excel Workbook (*.xlsx)'"
-
 
 # --- any raw file -----------------------------------------------------------------------------------
 def check_raw_file(path: str | Path, raw_root: str | Path) -> None:
@@ -61,33 +59,27 @@ def check_raw_file(path: str | Path, raw_root: str | Path) -> None:
         try:
             target = path.resolve(strict=True)
         except (OSError, RuntimeError):
-            raise NotReadable(f"'{display}' is a link (symlink) to a file that does not exist "
-                             f"({os.readlink(path) if path.is_symlink() else 'broken link'}); "
-                             "copy the report itself into the folder", display) from None
+            raise NotReadable.of("file.broken_link", display, display=display,
+                                 target=os.readlink(path) if path.is_symlink() else Phrase("phrase.broken_link")) \
+                from None
         if not target.is_relative_to(root):
-            raise NotReadable(f"'{display}' is a link (symlink) pointing outside the raw data folder, "
-                             f"to {target}; raw reports must be inside data/raw/: copy the file itself "
-                             "into the folder instead of linking to it", display)
+            raise NotReadable.of("file.link_outside", display, display=display, target=target)
     try:
         info = path.stat()
     except OSError as exc:
-        raise NotReadable(f"the file cannot be read ({exc.strerror}); check that it is still there and that the "
-                          "user running mtqg may read it", display) from None
+        raise NotReadable.of("file.cannot_stat", display, reason=exc.strerror) from None
     import stat
 
     if not stat.S_ISREG(info.st_mode):
-        raise NotReadable("this is not a regular file (a device, pipe or socket); only .xlsx, .xlsm, .xls, .ods "
-                          "and .csv report files belong in the raw folder", display)
+        raise NotReadable.of("file.not_regular", display)
     try:
         with open(path, "rb"):
             pass
     except OSError as exc:
-        raise NotReadable(f"the file cannot be opened ({exc.strerror}); give the user running mtqg permission "
-                          "to read it (or copy it again into the folder), then run again", display) from None
+        raise NotReadable.of("file.cannot_open", display, reason=exc.strerror) from None
     if info.st_size > MAX_FILE_BYTES:
-        raise NotReadable(f"the file is {info.st_size / 1048576:,.0f} MB, more than the "
-                         f"{MAX_FILE_BYTES // 1048576} MB a report may have; check that it is the right "
-                         "file, or split it into one workbook per commune", display)
+        raise NotReadable.of("file.too_large_split", display, size_mb=info.st_size / 1048576,
+                             limit_mb=MAX_FILE_BYTES // 1048576)
 
 
 def _display(path: Path, raw_root: Path) -> str:
@@ -115,12 +107,12 @@ def workbook_kind(path: str | Path, display_name: str) -> str:
     path = Path(path)
     size = path.stat().st_size
     if size == 0:
-        raise NotReadable("the file is empty (0 bytes); send the report again", display_name)
+        raise NotReadable.of("file.empty", display_name)
     with open(path, "rb") as handle:
         head = handle.read(8)
     if head.startswith(OLE2_SIGNATURE):
         if _ole_has_stream(path, "EncryptionInfo") or _ole_has_stream(path, "EncryptedPackage"):
-            raise NotReadable(PASSWORD, display_name)
+            raise NotReadable.of("file.password", display_name)
         return "xls"
     if head.startswith(ZIP_SIGNATURES):
         try:
@@ -131,21 +123,14 @@ def workbook_kind(path: str | Path, display_name: str) -> str:
         if "mimetype" in names and "content.xml" in names and "xl/workbook.xml" not in names:
             return "ods"
         return "xlsx"
-    suffix = path.suffix.lower()
-    raise NotReadable(f"this is not an Excel or OpenDocument workbook ({_guess_format(path)}); "
-                      + (SAVE_AS_XLSX if suffix != ".csv" else "save it from Excel as 'CSV UTF-8'"), display_name)
-
-
-PASSWORD = ("the workbook is password protected (có mật khẩu), so it cannot be read; open it in Excel, remove "
-            "the password (File > Info > Protect Workbook > Encrypt with Password: clear it) and save it again")
+    todo = Phrase("todo.save_as_csv" if path.suffix.lower() == ".csv" else "todo.save_as_xlsx")
+    raise NotReadable.of("file.not_workbook", display_name, format=_guess_format(path), todo=todo)
 
 
 def check_cells(cells: int, display_name: str) -> None:
     """Refuse a workbook whose sheets hold more than :data:`MAX_WORKBOOK_CELLS` cells in all."""
     if cells > MAX_WORKBOOK_CELLS:
-        raise NotReadable(f"the workbook has {cells:,} cells in all its sheets, more than the "
-                          f"{MAX_WORKBOOK_CELLS:,} a period's reports may have in one file; delete unused sheets, "
-                          "rows and columns, or split it into one workbook per commune", display_name)
+        raise NotReadable.of("workbook.too_many_cells", display_name, cells=cells, limit=MAX_WORKBOOK_CELLS)
 
 
 def check_ods(path: str | Path, display_name: str) -> None:
@@ -154,28 +139,25 @@ def check_ods(path: str | Path, display_name: str) -> None:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise NotReadable("the spreadsheet is damaged (truncated or corrupt); ask the commune to send it again, "
-                          "or open it in LibreOffice or Excel and save it", display_name) from None
+        raise NotReadable.of("ods.damaged", display_name) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_MEMBERS:
-            raise NotReadable(f"the spreadsheet holds {len(members):,} parts, more than any report has", display_name)
+            raise NotReadable.of("ods.too_many_parts", display_name, parts=len(members))
         if any(m.flag_bits & 0x1 for m in members) or "META-INF/manifest.xml" in archive.namelist() and \
                 b"encryption-data" in archive.read("META-INF/manifest.xml"):
-            raise NotReadable(PASSWORD.replace("Excel", "LibreOffice or Excel"), display_name)
+            raise NotReadable.of("file.password_ods", display_name)
         total = sum(m.file_size for m in members)
         if total > MAX_UNCOMPRESSED_BYTES:
-            raise NotReadable(f"the spreadsheet unpacks to {total / 1048576:,.0f} MB, more than the "
-                              f"{MAX_UNCOMPRESSED_BYTES // 1048576} MB allowed (a 'zip bomb' or a sheet with huge "
-                              "empty areas); delete the unused rows and columns and save it again", display_name)
+            raise NotReadable.of("ods.too_large", display_name, size_mb=total / 1048576,
+                                 limit_mb=MAX_UNCOMPRESSED_BYTES // 1048576)
         try:
             _check_xml(archive, display_name)
             _check_ratio(archive, display_name)
             if archive.testzip() is not None:
                 raise zipfile.BadZipFile
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
-            raise NotReadable("the spreadsheet is damaged (a part of it cannot be unpacked); ask the commune to "
-                              "send it again", display_name) from None
+            raise NotReadable.of("ods.part_damaged", display_name) from None
 
 
 def check_xlsx(path: str | Path, display_name: str) -> None:
@@ -183,25 +165,21 @@ def check_xlsx(path: str | Path, display_name: str) -> None:
     path = Path(path)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise NotReadable(f"the file is {size / 1048576:,.0f} MB, more than the {MAX_FILE_BYTES // 1048576} MB "
-                         "a report may have; check that it is the right file", display_name)
+        raise NotReadable.of("file.too_large", display_name, size_mb=size / 1048576, limit_mb=MAX_FILE_BYTES // 1048576)
     with open(path, "rb") as handle:
         head = handle.read(8)
     if size == 0:
-        raise NotReadable("the file is empty (0 bytes); send the report again", display_name)
+        raise NotReadable.of("file.empty", display_name)
     if head.startswith(OLE2_SIGNATURE):
         if _ole_has_stream(path, "EncryptionInfo") or _ole_has_stream(path, "EncryptedPackage"):
-            raise NotReadable(PASSWORD, display_name)
-        raise NotReadable("this is an old Excel 97-2003 .xls file (named .xlsx); " + SAVE_AS_XLSX, display_name)
+            raise NotReadable.of("file.password", display_name)
+        raise NotReadable.of("xlsx.is_xls", display_name)
     if not head.startswith(ZIP_SIGNATURES):
-        raise NotReadable(f"this is not an Excel .xlsx workbook ({_guess_format(path)}); " + SAVE_AS_XLSX,
-                         display_name)
+        raise NotReadable.of("xlsx.not_xlsx", display_name, format=_guess_format(path))
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        raise NotReadable("the workbook is damaged (truncated or corrupt: the file was probably cut off "
-                         "while copying or sending); ask the commune to send it again, or open it in "
-                         "Excel, let Excel repair it, and save it", display_name) from None
+        raise NotReadable.of("xlsx.damaged", display_name) from None
     with archive:
         _check_members(archive, display_name)
         try:
@@ -211,24 +189,22 @@ def check_xlsx(path: str | Path, display_name: str) -> None:
             if archive.testzip() is not None:  # every part unpacks and matches its checksum
                 raise zipfile.BadZipFile
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
-            raise NotReadable("the workbook is damaged (a part of it cannot be unpacked); ask the commune "
-                             "to send it again, or open it in Excel, let Excel repair it, and save it",
-                             display_name) from None
+            raise NotReadable.of("xlsx.part_damaged", display_name) from None
 
 
-def _guess_format(path: Path) -> str:
+def _guess_format(path: Path) -> Phrase:
     with open(path, "rb") as handle:
         start = handle.read(2048)
     lowered = start.lower().lstrip(b"\xef\xbb\xbf \t\r\n")
     if lowered.startswith(b"%pdf"):
-        return "it is a PDF document"
+        return Phrase("format.pdf")
     if lowered.startswith((b"<html", b"<!doctype html", b"<table")) or b"<html" in lowered[:512]:
-        return "it is a web page (HTML) that only looks like Excel"
+        return Phrase("format.html")
     if lowered.startswith(b"<?xml"):
-        return "it is an XML file (perhaps 'XML Spreadsheet 2003')"
+        return Phrase("format.xml")
     if lowered.startswith((b"\xff\xfe", b"\xfe\xff")) or (start and b"\x00" not in start[:512]):
-        return "it looks like a text or CSV file: if it is a CSV, name it .csv"
-    return "its content is not a workbook"
+        return Phrase("format.text")
+    return Phrase("format.other")
 
 
 def _ole_has_stream(path: Path, name: str) -> bool:
@@ -246,25 +222,20 @@ def _ole_has_stream(path: Path, name: str) -> bool:
 def _check_members(archive: zipfile.ZipFile, display: str) -> None:
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise NotReadable(f"the workbook holds {len(members):,} parts, more than any report has "
-                         f"({MAX_MEMBERS:,}); it is not a normal Excel file", display)
+        raise NotReadable.of("xlsx.too_many_parts", display, parts=len(members), limit=MAX_MEMBERS)
     names = {m.filename for m in members}
     if "mimetype" in names and any(n == "content.xml" for n in names):
-        raise NotReadable("this is an OpenDocument (.ods, LibreOffice) spreadsheet named .xlsx; "
-                         "open it in LibreOffice or Excel and save it as .xlsx", display)
+        raise NotReadable.of("xlsx.is_ods", display)
     if "xl/workbook.xml" not in names:
-        other = "a Word document" if "word/document.xml" in names else \
-            "a PowerPoint file" if "ppt/presentation.xml" in names else "a zip file"
-        raise NotReadable(f"this is not an Excel workbook but {other} named .xlsx; "
-                         "send the Excel report itself", display)
+        other = "office.word" if "word/document.xml" in names else \
+            "office.powerpoint" if "ppt/presentation.xml" in names else "office.zip"
+        raise NotReadable.of("xlsx.other_office", display, other=Phrase(other))
     if any(m.flag_bits & 0x1 for m in members):
-        raise NotReadable("the workbook is password protected (encrypted parts), so it cannot be read; "
-                         "open it in Excel, remove the password and save it again", display)
+        raise NotReadable.of("xlsx.encrypted", display)
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED_BYTES:
-        raise NotReadable(f"the workbook unpacks to {total / 1048576:,.0f} MB, more than the "
-                         f"{MAX_UNCOMPRESSED_BYTES // 1048576} MB allowed (a 'zip bomb' or a sheet "
-                         "with huge empty areas); delete the unused rows and columns and save it again", display)
+        raise NotReadable.of("xlsx.too_large", display, size_mb=total / 1048576,
+                             limit_mb=MAX_UNCOMPRESSED_BYTES // 1048576)
 
 
 def _check_ratio(archive: zipfile.ZipFile, display: str) -> None:
@@ -272,10 +243,8 @@ def _check_ratio(archive: zipfile.ZipFile, display: str) -> None:
     which gives the more useful message for a sheet of empty rows)."""
     for member in archive.infolist():
         if member.file_size > RATIO_MIN_BYTES and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-            raise NotReadable(f"the part {member.filename} of the workbook unpacks to "
-                             f"{member.file_size / 1048576:,.0f} MB from {member.compress_size / 1024:,.0f} KB "
-                             f"(more than {MAX_RATIO} times): this is not a normal report (a 'zip bomb'); "
-                             "delete the unused rows and columns and save it again", display)
+            raise NotReadable.of("xlsx.zip_bomb", display, part=member.filename, size_mb=member.file_size / 1048576,
+                                 packed_kb=member.compress_size / 1024, ratio=MAX_RATIO)
 
 
 _ENTITY = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -290,9 +259,7 @@ def _check_xml(archive: zipfile.ZipFile, display: str) -> None:
         with archive.open(member) as stream:
             head = stream.read(8192)
         if _ENTITY.search(head):
-            raise NotReadable(f"the workbook part {member.filename} declares XML entities (<!DOCTYPE/<!ENTITY>), "
-                             "which Excel never writes; the file was not made by Excel and is refused. "
-                             + SAVE_AS_XLSX.capitalize(), display)
+            raise NotReadable.of("xlsx.xml_entities", display, part=member.filename)
 
 
 # Row, cell and reference patterns of SpreadsheetML, with or without a namespace prefix.
@@ -317,18 +284,14 @@ def _check_sheets(archive: zipfile.ZipFile, display: str) -> None:
             continue
         sheet = names.get(member, posixpath.basename(member))
         rows, columns, cells, dimension = _scan_sheet(archive, member)
-        where = f" (it reaches {dimension})" if dimension else ""
+        reach = Phrase.of("phrase.reaches", dimension=dimension) if dimension else ""
         if rows > MAX_ROWS:
-            raise NotReadable(f"the sheet has {rows:,} rows{where}, more than the {MAX_ROWS:,} a report may "
-                             "have; often these are empty formatted rows: select the rows below the table, "
-                             "delete them (Xóa hàng) and save", display, sheet)
+            raise NotReadable.of("sheet.too_many_rows", display, sheet, rows=rows, reach=reach, limit=MAX_ROWS)
         if columns > MAX_COLUMNS:
-            raise NotReadable(f"the sheet has {columns:,} columns{where}, more than the {MAX_COLUMNS:,} a "
-                             "report may have; delete the columns right of the table (Xóa cột) and save",
-                             display, sheet)
+            raise NotReadable.of("sheet.too_many_columns", display, sheet, columns=columns, reach=reach,
+                                 limit=MAX_COLUMNS)
         if cells > MAX_CELLS:
-            raise NotReadable(f"the sheet has {cells:,} cells, more than the {MAX_CELLS:,} a report may have; "
-                             "delete the unused rows and columns and save", display, sheet)
+            raise NotReadable.of("sheet.too_many_cells", display, sheet, cells=cells, limit=MAX_CELLS)
         total += cells
     check_cells(total, display)
 

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from ..domain import resources
 from ..domain.text import contains_word, fold, normalize
-from ..errors import InputError
+from ..errors import InputError, Phrase
 from .raw import DEFAULT_DONG_PER_UNIT, Column
 from .sheet import Merged
 
@@ -42,12 +42,12 @@ def header_words() -> dict[str, list[str]]:
 
 
 @lru_cache(maxsize=None)
-def searched_words() -> str:
+def searched_words() -> Phrase:
     """The header words looked for, as an error message quotes them."""
     table = resources.table("header_words.csv")
     def quoted(role):
         return ", ".join(f"'{w}'" for w in table.loc[table["role"] == role, "word"])
-    return f"a cell {quoted('stt')} and, in the same row, a cell {quoted('label')}"
+    return Phrase.of("header.searched", stt=quoted("stt"), label=quoted("label"))
 
 
 @lru_cache(maxsize=None)
@@ -259,14 +259,13 @@ def read_header(grid: list[tuple], merged: list[Merged], display: str, sheet: st
     by_letter = {get_column_letter(c + 1): path for c, path in paths.items()}
     column_units = {key: unit for key, col in columns.items()
                     if "|" in key and (unit := unit_in_header(by_letter.get(col.letter, []))) is not None}
-    missing = [name for key, name in (("stt", "STT"), ("label", "Nội dung")) if key not in columns]
+    missing: list = [name for key, name in (("stt", "STT"), ("label", "Nội dung")) if key not in columns]
     if not any(k.startswith("plan|") for k in columns):
-        missing.append("a plan amount (Kế hoạch vốn / Tổng số)")
+        missing.append(Phrase("header.plan_column"))
     if not any(k.startswith("done|") for k in columns):
-        missing.append("a disbursed amount (Giải ngân / Tổng số)")
+        missing.append(Phrase("header.disbursed_column"))
     if missing:
-        raise InputError(f"the sheet has a header row but lacks the required column(s): {', '.join(missing)}",
-                         display, sheet, top + 1)
+        raise InputError.of("header.missing_columns", display, sheet, top + 1, missing=missing)
     body_start = top + depth
     if body_start < len(grid) and is_column_number_row(grid[body_start]):
         body_start += 1
@@ -289,9 +288,9 @@ def money_units_of_columns(grid: list[tuple], header: Header, display: str, shee
     for key, unit in header.column_units.items():
         if line is not None and unit != line:
             column = header.columns[key]
-            raise InputError(f"the money unit of column {column.letter} ('{column.header}': {names.get(unit, unit)}) "
-                             f"contradicts the sheet's unit line ({where}: {names.get(line, line)}); "
-                             "correct one of them", display, sheet, header.top + 1, column.letter)
+            raise InputError.of("header.unit_conflict", display, sheet, header.top + 1, column.letter,
+                                letter=column.letter, header=column.header, unit=names.get(unit, unit), where=where,
+                                line_unit=names.get(line, line))
     default = line if line is not None else DEFAULT_DONG_PER_UNIT
     return {key: header.column_units.get(key, default) for key in header.columns if "|" in key}
 
@@ -302,7 +301,7 @@ def money_unit(grid: list[tuple], top: int, display: str, sheet: str) -> int:
     return line if line is not None else DEFAULT_DONG_PER_UNIT
 
 
-def money_unit_line(grid: list[tuple], top: int, display: str, sheet: str) -> tuple[int | None, str]:
+def money_unit_line(grid: list[tuple], top: int, display: str, sheet: str) -> tuple[int | None, Phrase | str]:
     """The money unit of a unit line above the header and the cell holding it, or (None, "")."""
     for r, row in enumerate(grid[:top]):
         for c, value in enumerate(row):
@@ -314,7 +313,8 @@ def money_unit_line(grid: list[tuple], top: int, display: str, sheet: str) -> tu
             if match is None and multiplier is None:
                 continue
             if multiplier is None:
-                raise InputError(f"unknown money unit '{normalize(value)}' (use đồng, nghìn đồng, triệu đồng "
-                                 "or tỷ đồng)", display, sheet, r + 1, get_column_letter(c + 1))
-            return multiplier, f"cell {get_column_letter(c + 1)}{r + 1} '{normalize(value)}'"
+                raise InputError.of("header.unknown_money_unit", display, sheet, r + 1, get_column_letter(c + 1),
+                                    text=normalize(value))
+            return multiplier, Phrase.of("phrase.unit_cell", cell=f"{get_column_letter(c + 1)}{r + 1}",
+                                         text=normalize(value))
     return None, ""

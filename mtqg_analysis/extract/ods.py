@@ -24,7 +24,6 @@ TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
-SAVE_AS = "open it in LibreOffice or Excel and save it again (as .ods or .xlsx)"
 
 
 def _q(namespace: str, name: str) -> str:
@@ -56,15 +55,15 @@ def sheets(path: Path, display: str) -> Iterator[SheetGrid]:
             book = CalamineWorkbook.from_filelike(handle)
         formatting = _formatting(path)
     except (ElementTree.ParseError, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise NotReadable(f"the spreadsheet cannot be read ({type(exc).__name__}: {exc}); {SAVE_AS}", display) from None
+        raise NotReadable.of("ods.unreadable", display, reason=f"{type(exc).__name__}: {exc}") from None
     except Exception as exc:  # calamine's own errors (CalamineError, ...)
-        raise NotReadable(f"the spreadsheet cannot be read ({type(exc).__name__}: {exc}); {SAVE_AS}", display) from None
+        raise NotReadable.of("ods.unreadable", display, reason=f"{type(exc).__name__}: {exc}") from None
     cells = 0
     for index, meta in enumerate(book.sheets_metadata):
         try:
             sheet = book.get_sheet_by_index(index)
         except Exception as exc:
-            raise NotReadable(f"the sheet '{meta.name}' cannot be read ({exc}); {SAVE_AS}", display) from None
+            raise NotReadable.of("ods.sheet_unreadable", display, sheet=meta.name, reason=exc) from None
         end = sheet.end
         cells += (end[0] + 1) * (end[1] + 1) if end else 0
         guards.check_cells(cells, display)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..domain.periods import Period
-from ..errors import InputError, NotReadable
+from ..errors import InputError, NotReadable, Phrase
 from . import guards
 from .files import REPORT_KINDS, period_folder, period_listing
 from .raw import RawTable
@@ -59,9 +59,8 @@ def read_period(raw_root: Path, period: Period) -> PeriodRead:
     listing = period_listing(folder)
     if not listing.files:
         not_read = "; ".join(str(e) for e in listing.not_read)
-        raise InputError(f"the period folder has no {REPORT_KINDS} report"
-                         + (f" (not read: {not_read})" if not_read else ""),
-                         folder.relative_to(raw_root).as_posix())
+        raise InputError.of("period.no_reports", folder.relative_to(raw_root).as_posix(), kinds=REPORT_KINDS,
+                            not_read=Phrase.of("phrase.not_read", files=not_read) if not_read else "")
     return read_files(listing.files, raw_root, list(listing.not_read))
 
 

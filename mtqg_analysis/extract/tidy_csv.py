@@ -34,7 +34,7 @@ def read_csv(path: Path, display: str) -> RawTable:
     try:
         header = next(reader)
     except StopIteration:
-        raise InputError("the CSV file is empty", display) from None
+        raise InputError.of("csv.empty", display) from None
     columns: dict[str, Column] = {}
     dong_per_unit: dict[str, int] = {}
     positions: dict[str, int] = {}
@@ -56,7 +56,7 @@ def read_csv(path: Path, display: str) -> RawTable:
                                         ("plan||", "Kế hoạch vốn / plan_amount"),
                                         ("done||", "Giải ngân / disbursed_amount")) if key not in columns]
     if missing:
-        raise InputError(f"the CSV header lacks the required column(s): {', '.join(missing)}", display, "", 1)
+        raise InputError.of("csv.missing_columns", display, "", 1, missing=missing)
     body: dict[str, list] = {key: [] for key in columns}
     source_rows = []
     for line_number, values in enumerate(reader, start=2):

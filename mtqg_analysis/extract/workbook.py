@@ -23,7 +23,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 
 from ..domain import resources
 from ..domain.text import fold
-from ..errors import InputError
+from ..errors import InputError, Phrase
 from . import guards
 from .header import HEADER_SEARCH_ROWS, money_units_of_columns, read_header, searched_words, title_texts
 from .raw import RawTable, raw_frame
@@ -119,14 +119,12 @@ def read_sheet(sheet: SheetGrid, display: str) -> RawTable | None:
     """One report sheet, or None when the sheet has no header row (instructions, empty)."""
     grid = sheet.grid
     header = read_header(grid, sheet.merged, display, sheet.name)
-    hidden = " (a hidden sheet)" if sheet.hidden else ""
+    hidden = Phrase("phrase.hidden_sheet") if sheet.hidden else ""
     if header is None:
         named = looks_like_report(grid)
         if named:
-            raise InputError(f"the sheet{hidden} looks like a report (it names {named} and holds numbers) but no "
-                             f"header row was found in its first {HEADER_SEARCH_ROWS} rows: looked for "
-                             f"{searched_words()}; name the header cells so, or move the sheet out of the file",
-                             display, sheet.name)
+            raise InputError.of("sheet.no_header", display, sheet.name, hidden=hidden, named=named,
+                                rows=HEADER_SEARCH_ROWS, words=searched_words())
         log.info("%s: sheet '%s'%s has no header row (STT, Nội dung): not a report sheet, skipped",
                  display, sheet.name, hidden)
         return None

@@ -13,27 +13,23 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import NotReadable
+from ..errors import NotReadable, Phrase
 from . import guards, legacy
 from .cells import convert_rows
 from .sheet import SheetGrid
-
-SAVE_AS = "open it in Excel and save it as 'Excel Workbook (*.xlsx)'"
 
 
 def sheets(path: Path, display: str) -> Iterator[SheetGrid]:
     import xlrd
 
     if path.stat().st_size > guards.MAX_FILE_BYTES:
-        raise NotReadable(f"the file is more than the {guards.MAX_FILE_BYTES // 1048576} MB a report may have; "
-                          "check that it is the right file", display)
+        raise NotReadable.of("xls.too_large", display, limit_mb=guards.MAX_FILE_BYTES // 1048576)
     try:
         book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
     except Exception as exc:  # xlrd raises many kinds (XLRDError, CompDocError, struct.error, ...)
-        reason = "it is password protected" if "encrypt" in str(exc).lower() else f"{type(exc).__name__}: {exc}"
-        named = "" if path.suffix.lower() == ".xls" else f" (named {path.suffix})"
-        raise NotReadable(f"this Excel 97-2003 .xls workbook{named} cannot be read ({reason}); {SAVE_AS}",
-                          display) from None
+        reason = Phrase("phrase.password") if "encrypt" in str(exc).lower() else f"{type(exc).__name__}: {exc}"
+        named = "" if path.suffix.lower() == ".xls" else Phrase.of("phrase.named", suffix=path.suffix)
+        raise NotReadable.of("xls.unreadable", display, named=named, reason=reason) from None
     try:
         fonts = [font.name for font in book.font_list]
         legacy_fonts = any(legacy.font_encoding(name) for name in fonts)
@@ -43,8 +39,8 @@ def sheets(path: Path, display: str) -> Iterator[SheetGrid]:
             try:
                 sheet = book.sheet_by_index(index)
             except Exception as exc:
-                raise NotReadable(f"sheet {index + 1} of the .xls workbook cannot be read "
-                                  f"({type(exc).__name__}: {exc}); {SAVE_AS}", display) from None
+                raise NotReadable.of("xls.sheet_unreadable", display, number=index + 1,
+                                     reason=f"{type(exc).__name__}: {exc}") from None
             cells += sheet.nrows * sheet.ncols
             guards.check_cells(cells, display)
             yield _sheet(book, sheet, fonts if legacy_fonts else None, percent_formats)

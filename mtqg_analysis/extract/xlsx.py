@@ -16,8 +16,6 @@ from . import formulas, guards, legacy
 from .cells import openpyxl_grid
 from .sheet import SheetGrid
 
-SAVE_AGAIN = "open it in Excel and save it again as .xlsx"
-
 
 def sheets(path: Path, display: str) -> Iterator[SheetGrid]:
     import openpyxl  # imported here: CSV-only runs do not pay for it
@@ -26,11 +24,9 @@ def sheets(path: Path, display: str) -> Iterator[SheetGrid]:
     try:
         workbook = _load(path, data_only=True)
     except zipfile.BadZipFile:
-        raise NotReadable("the file is not a valid .xlsx workbook (damaged or not an Excel file); " + SAVE_AGAIN,
-                          display) from None
+        raise NotReadable.of("xlsx.invalid", display) from None
     except (KeyError, ValueError, TypeError, OSError, EOFError) as exc:
-        raise NotReadable(f"the workbook cannot be read ({type(exc).__name__}: {exc}); " + SAVE_AGAIN,
-                          display) from None
+        raise NotReadable.of("xlsx.unreadable", display, reason=f"{type(exc).__name__}: {exc}") from None
     legacy_fonts = any(legacy.font_encoding(getattr(font, "name", None)) for font in getattr(workbook, "_fonts", []))
     # Formulas without a stored value (files written by a script, never opened in Excel) are
     # computed from a second, formula-reading load; most files never need it.
@@ -64,4 +60,4 @@ def _formula_workbook(path: Path, display: str):
     try:
         return _load(path, data_only=False)
     except (KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as exc:  # loaded once already
-        raise NotReadable(f"the workbook's formulas cannot be read ({type(exc).__name__})", display) from None
+        raise NotReadable.of("xlsx.formulas_unreadable", display, reason=type(exc).__name__) from None

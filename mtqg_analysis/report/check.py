@@ -1,9 +1,11 @@
 """What ``mtqg check`` says about a commune's file, as lines in the reader's language: grouped by
 file and sheet, each with its place ("Ô G14", "Dòng 12"), what is wrong and what to do.
 
-The errors are those cleaning would refuse the file for (their text as the reader gives it); the
-findings are worded from ``data/findings.csv`` as the report words them (:mod:`.findings`), with
-the ``advice`` line of their check. The same lines print on screen and fill the one-page HTML
+The errors are those cleaning would refuse the file for, worded in the reader's language from
+``data/errors.csv`` (each says what to do); a file that cannot be read at all is a
+``file_not_read`` finding that gives its own reason the same way. The findings are worded from
+``data/findings.csv`` as the report words them (:mod:`.findings`), with the ``advice`` line of
+their check. The same lines print on screen and fill the one-page HTML
 (``data/templates/check.html.j2``) a district sends back.
 """
 from __future__ import annotations
@@ -20,27 +22,47 @@ from .page import page
 
 LINE_COLUMNS = ["file", "sheet", "row", "place", "kind", "name", "message", "advice"]
 _LETTERS = re.compile(r"^([A-Z]{1,3})\b")
+_HEADER_ONLY = re.compile(r"^\((.*)\)$")  # a CSV column: its header, no letter ("(Đơn vị)")
 
 
 def _place(row, column: str, lang: str) -> str:
-    if row is None or pd.isna(row) or str(row) == "":
-        return ""
-    letters = _LETTERS.match(column or "")
+    """"Ô G14" for a cell, "Dòng 12, cột Đơn vị" for a column named by its header, "Dòng 12" for a
+    row, "Cột G" for a whole column; "" for a whole file or sheet."""
+    column = (column or "").strip()
+    column = _HEADER_ONLY.sub(r"\1", column).strip()
+    has_row = not (row is None or pd.isna(row) or str(row) == "")
+    letters = _LETTERS.match(column)
+    if not has_row:
+        return fill("check.column_only", lang, column=letters[1] if letters else column) if column else ""
     if letters:
         return fill("check.cell", lang, cell=f"{letters[1]}{int(row)}")
     return fill("check.row_column", lang, row=int(row), column=column) if column else fill("check.row", lang, row=int(row))
 
 
-def check_lines(errors: list, findings: pd.DataFrame, catalog: Catalog, lang: str = "vi") -> pd.DataFrame:
+def _error_line(error, lang: str, advice: str) -> dict:
+    """An error (or the reason a file cannot be read) as a line: its place and its text in ``lang``."""
+    return {"file": error.file, "sheet": error.sheet, "row": error.row, "place": _place(error.row, error.column, lang),
+            "message": error.text(lang), "advice": advice}
+
+
+def check_lines(errors: list, findings: pd.DataFrame, catalog: Catalog, lang: str = "vi",
+                not_read: list = ()) -> pd.DataFrame:
     """One line per error (``InputError``) and finding (spec §4.2 columns): errors first, then
-    warnings, then information, in the order of the file."""
+    warnings, then information, in the order of the file. ``not_read``: the errors of the files
+    that cannot be read (``NotReadable``): a report file's ``file_not_read`` finding then says why
+    (another kind of file keeps the finding's wording: a signed PDF, a photo)."""
     words = wording(lang)
     advice = {key: text for (kind, key), text in words.items() if kind == "advice"}
-    lines = [{"file": e.file, "sheet": e.sheet, "row": e.row, "place": _place(e.row, e.column, lang), "rank": 0,
-              "kind": label("check.error", lang), "name": "", "message": e.message, "advice": advice["error"]}
-             for e in errors]
+    lines = [{**_error_line(e, lang, advice["error"] if e.row is not None else label("check.error_advice", lang)),
+              "rank": 0, "kind": label("check.error", lang), "name": ""} for e in errors]
+    why = {e.file: e for e in not_read}
     for record in findings.to_dict("records"):
         check = str(record["check"])
+        if check == "file_not_read" and record["source_file"] in why and details_of(record["details"]).get("variant") == "report":
+            lines.append({**_error_line(why[record["source_file"]], lang, advice.get(check, "")), "rank": 1,
+                          "kind": words.get(("word", record["severity"]), record["severity"]),
+                          "name": finding_name(check, lang)})
+            continue
         details = details_of(record.get("details", ""))
         row = record.get("source_row")
         lines.append({"file": record["source_file"], "sheet": record["source_sheet"],

@@ -47,7 +47,7 @@ def ensure_built(period: PeriodLike, data_dir: DataDir = None, rebuild: Rebuild 
         build_period(period, data_dir)
     out_dir = processed_dir(period, data_dir)
     if not (out_dir / FUNDING_PARQUET).exists():
-        raise InputErrors([InputError(f"no processed table for {period}; run: mtqg clean --period {period}")])
+        raise InputErrors([InputError.of("period.not_processed", period=period)])
     return out_dir
 
 
@@ -277,7 +277,7 @@ def load_phase(phase: str | Phase, data_dir: DataDir = None, *, rebuild: Rebuild
     data_dir = resolve_data_dir(data_dir)
     chosen = year_end_periods(phase, raw_periods(raw_dir(data_dir)))
     if not chosen:
-        raise InputErrors([InputError(f"no period folder of the years {phase} under {raw_dir(data_dir)}")])
+        raise InputErrors([InputError.of("phase.no_folders", phase=phase, path=raw_dir(data_dir))])
     frames, records, inputs = _load_periods(list(chosen.values()), data_dir, rebuild)
     latest = max(chosen.values())
     return PhaseData(phase=phase, periods=frames, inputs=inputs, units=_units(data_dir, latest),

@@ -118,8 +118,7 @@ def split_columns(table: RawTable) -> tuple[list[Split], bool]:
     if not common and NO_SPLIT in plan_keys and NO_SPLIT in done_keys:
         common = [NO_SPLIT]
     if not common:
-        raise InputError("the plan and disbursed columns are split differently (by capital type, budget "
-                         "source or budget year); split both the same way", table.file, table.sheet)
+        raise InputError.of("sheet.split_mismatch", table.file, table.sheet)
     return (sorted(common, key=lambda k: (_year_rank(k[2]), SPLIT_ORDER[k[0]], SPLIT_ORDER[k[1]])),
             common != [NO_SPLIT])
 
@@ -136,8 +135,7 @@ def capital_years(markers, period: Period, table: RawTable) -> dict[str, int]:
         else:
             years[marker] = int(marker)
             if years[marker] > period.year:
-                raise InputError(f"a column names budget year {marker}, after the period's year {period.year}",
-                                 table.file, table.sheet)
+                raise InputError.of("sheet.future_year", table.file, table.sheet, year=marker, period_year=period.year)
     return years
 
 
@@ -162,8 +160,7 @@ def classify_rows(table: RawTable, catalog: Catalog, errors: list[InputError]) -
         if label == "":
             kind = "skip"
             if not blank_numbers:
-                errors.append(InputError("a row with numbers has no label (Nội dung)", table.file, table.sheet,
-                                         rows[i], label_column))
+                errors.append(InputError.of("row.no_label", table.file, table.sheet, rows[i], label_column))
         elif scope is not None:
             kind, code = "total", scope
         elif _is_of_which(label):
@@ -173,8 +170,8 @@ def classify_rows(table: RawTable, catalog: Catalog, errors: list[InputError]) -
             if match is None:
                 kind = "skip"
                 if not blank_numbers:
-                    errors.append(InputError(f"unknown label '{label}' (not a line of the program catalog)",
-                                             table.file, table.sheet, rows[i], label_column))
+                    errors.append(InputError.of("row.unknown_label", table.file, table.sheet, rows[i], label_column,
+                                                label=label))
             else:
                 kind, code = "line", match.code
                 context = [*reversed(catalog.ancestors(code)), code]

@@ -34,7 +34,7 @@ from ..domain.periods import Period
 from ..domain.schema import KEY, SPLIT_ORDER, as_tidy, empty_tidy
 from ..domain.text import fold, normalize
 from ..domain.units import Units
-from ..errors import InputError
+from ..errors import InputError, Phrase
 from ..extract import RawTable
 from ..extract.header import amount_key, amount_parts
 from .rows import (NO_SPLIT, capital_words, capital_years, classify_rows, conversion_findings, coverage, is_blank,
@@ -148,7 +148,7 @@ def _gather_csv(t: int, table: RawTable, period: Period, units: Units, catalog: 
                 resolved[name] = error
         found = resolved[name]
         if isinstance(found, InputError):
-            errors.append(InputError(found.message, table.file, "", row_numbers[i], unit_column))
+            errors.append(found.at(table.file, "", row_numbers[i], unit_column))
             unit_codes.append("")
             unit_rows.append(-1)
         else:
@@ -160,19 +160,19 @@ def _gather_csv(t: int, table: RawTable, period: Period, units: Units, catalog: 
             match = catalog.match(line)
             code = match.code if match else ""
         if not code:
-            errors.append(InputError(f"unknown line '{line}' (neither a catalog code nor a catalog name)",
-                                     table.file, "", row_numbers[i], line_column))
+            errors.append(InputError.of("row.unknown_line", table.file, "", row_numbers[i], line_column, line=line))
         line_codes.append(code)
         split = []
-        for key, index, what in (("capital_type", 0, "capital type"), ("budget_source", 1, "budget source")):
+        for key, index, what in (("capital_type", 0, "phrase.capital_type"), ("budget_source", 1, "phrase.budget_source")):
             raw = rows[key].iloc[i] if key in rows else None
             if is_blank(raw):
                 split.append("")
                 continue
             value = capital_words().get(fold(raw), ("", ""))[index]
             if not value:
-                errors.append(InputError(f"unknown {what} '{normalize(raw)}'", table.file, "", row_numbers[i],
-                                         table.columns[key].describe()))
+                errors.append(InputError.of("row.unknown_split", table.file, "", row_numbers[i],
+                                            table.columns[key].describe(), what=Phrase(what),
+                                            value=normalize(raw)))
             split.append(value)
         splits.append(tuple(split))
     acc.tables[t] = table
@@ -212,15 +212,19 @@ def _where(acc: _Period, t: pd.Series, key: str) -> tuple[pd.Series, pd.Series, 
     return t.map(files), t.map(sheets), t.map(columns)
 
 
-def _number_errors(acc: _Period, frame: pd.DataFrame, raw: pd.Series, bad: pd.Series, key_of, message) -> list[InputError]:
+def _number_errors(acc: _Period, frame: pd.DataFrame, raw: pd.Series, bad: pd.Series, key_of, error,
+                   **values) -> list[InputError]:
+    """An error per ``bad`` cell: ``error`` is its key in data/errors.csv (or gives it from the
+    cell's text), filled with the text as ``text`` and ``values``."""
     errors = []
     for i in np.flatnonzero(bad.to_numpy()):
         t = int(frame["t"].iloc[i])
         table = acc.tables[t]
         key = key_of(i)
         column = table.columns[key].describe() if key in table.columns else ""
-        errors.append(InputError(message(normalize(raw.iloc[i])), table.file, table.sheet,
-                                 int(frame["source_row"].iloc[i]), column))
+        text = normalize(raw.iloc[i])
+        errors.append(InputError.of(error(text) if callable(error) else error, table.file, table.sheet,
+                                    int(frame["source_row"].iloc[i]), column, text=text, **values))
     return errors
 
 
@@ -248,7 +252,7 @@ def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: 
     for key in ("plan_qty", "done_qty"):
         values, blank, bad = parse_numbers(rows[key])
         errors += _number_errors(acc, rows, rows[key], bad & pd.Series(counted, index=rows.index),
-                                 lambda i, k=key: k, lambda text: f"'{text}' is not a number")
+                                 lambda i, k=key: k, "cell.not_number")
         qty[key] = values.where(~blank & ~bad)
     plan_qty = qty["plan_qty"]
     done_qty = qty["done_qty"].where(qty["done_qty"].notna() | plan_qty.isna(), 0.0)
@@ -258,7 +262,7 @@ def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: 
     acc.findings += rate_errors
     rate, _, bad_rate = parse_numbers(rate_raw, allow_percent=True)
     errors += _number_errors(acc, rows, rows["rate"], bad_rate & pd.Series(counted, index=rows.index),
-                             lambda i: "rate", lambda text: f"'{text}' is not a rate")
+                             lambda i: "rate", "cell.not_rate")
     rate = rate.where(~rows["rate_is_fraction"].astype(bool), rate * 100)
 
     # Amounts: parsed once for the period, converted with each sheet's money unit.
@@ -268,12 +272,11 @@ def clean_tables(tables: list[RawTable], period: Period, units: Units, catalog: 
     cell_key = (cells["side"] + "|" + cells["capital_type"] + "|" + cells["budget_source"]).tolist()
     errors += _number_errors(acc, cells, cells["raw"], bad & cell_counted, lambda i: cell_key[i], _not_a_number)
     errors += _number_errors(acc, cells, cells["raw"], (values < 0) & cell_counted, lambda i: cell_key[i],
-                             lambda text: f"negative amount {text} (plan and disbursed amounts cannot be negative)")
+                             "cell.negative")
     too_large = (values.abs() * cells["dong_per_unit"]) > MAX_VND
     limit = f"{MAX_VND // 10**9:,}".replace(",", ".")
     errors += _number_errors(acc, cells, cells["raw"], too_large & cell_counted, lambda i: cell_key[i],
-                             lambda text: f"amount {text} is too large to be real (above {limit} tỷ đồng); "
-                                          "check the money unit and the cell")
+                             "cell.too_large", limit=limit)
     usable = ~bad & ~too_large
     cells["vnd"] = series_to_dong(values.where(usable, 0).fillna(0), cells["dong_per_unit"])
 
@@ -321,10 +324,8 @@ def _texts(values: pd.Series) -> pd.Series:
 
 
 def _not_a_number(text: str) -> str:
-    if EXCEL_ERROR.match(text):
-        return (f"the cell holds the Excel error value '{text}' instead of an amount; correct the formula "
-                "(a division by zero, a deleted cell) and save the workbook")
-    return f"'{text}' is not a number"
+    """The error key of a cell that is not a number: an Excel error value says to mend the formula."""
+    return "cell.excel_error" if EXCEL_ERROR.match(text) else "cell.not_number"
 
 
 def _rate_error_values(rows: pd.DataFrame, acc: _Period, counted: np.ndarray) -> tuple[pd.Series, list[dict]]:
@@ -558,9 +559,6 @@ def _structure_checks(rows, cells, totals, acc) -> pd.DataFrame:
 def duplicate_errors(tidy: pd.DataFrame, hidden: set[tuple[str, str]] = frozenset()) -> list[InputError]:
     """The same unit and line reported twice in one period: one error per pair of sources. A
     hidden sheet among them is said to be hidden (an officer does not see it in Excel)."""
-    def sheet_name(row) -> str:
-        hint = " (a hidden sheet: Format > Sheet > Unhide in Excel)" if (row["source_file"], row["source_sheet"]) in hidden else ""
-        return f"sheet '{row['source_sheet']}'{hint}"
 
     dup = tidy[tidy.duplicated(KEY, keep=False)]
     errors, seen = [], set()
@@ -572,15 +570,15 @@ def duplicate_errors(tidy: pd.DataFrame, hidden: set[tuple[str, str]] = frozense
                 continue
             seen.add(pair)
             same_sheet = first["source_file"] == other["source_file"] and first["source_sheet"] == other["source_sheet"]
-            what = (f"line {first['line_code']} of {first['unit_name']} appears twice in one sheet "
-                    f"(rows {first['source_row']} and {other['source_row']})"
-                    if same_sheet else
-                    f"{first['unit_name']} ({first['unit_code']}) is reported twice: also in file {first['source_file']}"
-                    + (f", {sheet_name(first)}" if first["source_sheet"] else "")
-                    + f", row {first['source_row']} (line {first['line_code']})")
-            if (other["source_file"], other["source_sheet"]) in hidden:
-                what += "; this sheet is hidden (Format > Sheet > Unhide in Excel): delete it if it is an old copy"
-            errors.append(InputError(what, other["source_file"], other["source_sheet"], int(other["source_row"])))
+            hint = Phrase("phrase.hidden_hint") if (first["source_file"], first["source_sheet"]) in hidden else ""
+            first_sheet = Phrase.of("phrase.in_sheet", sheet=first["source_sheet"], hint=hint) \
+                if first["source_sheet"] else ""
+            this_hidden = Phrase("phrase.this_hidden") if (other["source_file"], other["source_sheet"]) in hidden else ""
+            errors.append(InputError.of(
+                "row.twice_in_sheet" if same_sheet else "row.unit_twice", other["source_file"], other["source_sheet"],
+                int(other["source_row"]), line=first["line_code"], unit_name=first["unit_name"],
+                unit_code=first["unit_code"], first_file=first["source_file"], first_sheet=first_sheet,
+                first_row=first["source_row"], second_row=other["source_row"], hidden=this_hidden))
     return errors
 
 

@@ -19,7 +19,7 @@ from ..domain.catalog import Catalog
 from ..domain.periods import Period, previous_in_year
 from ..domain.schema import QUALITY_COLUMNS, as_quality, details_text
 from ..domain.units import Units, place_history
-from ..errors import InputError, InputErrors, NotReadable
+from ..errors import InputError, InputErrors, NotReadable, Phrase
 from ..extract import PeriodRead, read_files
 from ..transform import Cleaned, clean_tables
 from .quality import expected_units, files_not_read, quality, units_not_in_force
@@ -35,9 +35,8 @@ def input_errors(found: PeriodRead, cleaned: Cleaned, period: Period, where: str
     data at all, one saying so (``where``: the folder or file looked in)."""
     errors = found.errors + cleaned.errors
     if not errors and not len(cleaned.tidy):
-        errors.append(InputError(f"no report sheet with data was found for period {period}"
-                                 + (f"; {len(found.not_read)} file(s) could not be read (below)" if found.not_read else ""),
-                                 where))
+        not_read = Phrase.of("phrase.not_read_count", count=len(found.not_read)) if found.not_read else ""
+        errors.append(InputError.of("period.no_data", where, period=period, not_read=not_read))
     return errors
 
 
@@ -68,31 +67,34 @@ def period_findings(found: PeriodRead, cleaned: Cleaned, period: Period, units: 
 #: The column a finding about one amount or quantity is in: its check (``check.variant``) -> the
 #: role of that column in the sheet (the disbursed "Tổng số" column, the done quantity).
 CELL_ROLES = {"disbursed_above_plan": "done", "done_above_plan": "done_qty", "cumulative_decrease.disbursed": "done",
-              "cumulative_decrease.done": "done_qty", "cumulative_decrease.disbursed_done": "done"}
+              "cumulative_decrease.done": "done_qty", "cumulative_decrease.disbursed_done": "done",
+              # a total or subtotal row that disagrees: the cell of the amount it states (``what``)
+              "subtotal_mismatch.plan": "plan", "subtotal_mismatch.disbursed": "done"}
 
 
 def with_cells(findings: pd.DataFrame, tables: list) -> pd.DataFrame:
     """Findings about one amount or quantity of a workbook row given the column it is in (their
     ``details`` get ``column``, as the stated-rate findings have it), so that a reader is sent to
     the cell ("Ô G14"). A sheet split by capital without a "Tổng số" column names no column."""
-    columns = {}
-    for table in tables:
-        if table.kind != "workbook":
-            continue
-        done = [key for key in table.columns if key.startswith("done|")]
-        total = "done||" if "done||" in table.columns else done[0] if len(done) == 1 else None
-        columns[(table.file, table.sheet)] = {"done": table.columns.get(total) if total else None,
-                                              "done_qty": table.columns.get("done_qty")}
+    def total_column(table, side: str):
+        keys = [key for key in table.columns if key.startswith(f"{side}|")]
+        total = f"{side}||" if f"{side}||" in table.columns else keys[0] if len(keys) == 1 else None
+        return table.columns.get(total) if total else None
+
+    columns = {(table.file, table.sheet): {"plan": total_column(table, "plan"), "done": total_column(table, "done"),
+                                           "done_qty": table.columns.get("done_qty")}
+               for table in tables if table.kind == "workbook"}
     if not len(findings) or not columns:
         return findings
     out = findings.copy()
     about_a_cell = out["check"].isin({key.split(".")[0] for key in CELL_ROLES})
     for i, record in out[about_a_cell].iterrows():
         details = json.loads(record["details"]) if record["details"] else {}
-        variant = f"{record['check']}.{details.get('variant', '')}"
-        role = CELL_ROLES.get(variant) or CELL_ROLES.get(str(record["check"]))
+        check = str(record["check"])
+        role = CELL_ROLES.get(f"{check}.{details.get('variant', '')}") or CELL_ROLES.get(f"{check}.{details.get('what')}") \
+            or CELL_ROLES.get(check)
         column = columns.get((record["source_file"], record["source_sheet"]), {}).get(role) if role else None
-        if column is not None and "column" not in details:
+        if column is not None and not details.get("column"):
             out.at[i, "details"] = details_text({**details, "column": column.describe()})
     return out
 
