@@ -287,6 +287,12 @@ def _run_check(args) -> int:
     catalog = catalog_for(args.data_dir)
     # The year's earlier periods as they are processed; never rebuilt: check writes nothing under data/.
     earlier = earlier_periods(period, args.data_dir, rebuild="never")
+    previous = max(earlier) if earlier else None
+    # A period the office has not cleaned yet is not compared with, and the first line says so;
+    # only one whose raw files cleaning refused is "unreadable" (a finding, as cleaning gives it).
+    not_processed = {p for p, table in earlier.items() if isinstance(table, InputErrors)
+                     and all(error.key == "period.not_processed" for error in table.errors)}
+    earlier = {p: table for p, table in earlier.items() if p not in not_processed}
     raw = raw_dir(args.data_dir).absolute()
     by_root: dict[Path, list[Path]] = {}  # files in data/raw/ are named as cleaning names them
     for path in dict.fromkeys(path.absolute() for path in args.files):
@@ -301,7 +307,7 @@ def _run_check(args) -> int:
     found = pd.concat(findings, ignore_index=True)
     lines = check_lines(errors, found, catalog, args.lang, not_read)
     summary = verdict(len(errors), len(found), refused, args.lang)
-    context = context_line(period, max(earlier) if earlier else None, args.lang)
+    context = context_line(period, previous, args.lang, processed=previous not in not_processed)
     print(check_text(lines, summary, context, args.lang), end="")
     if args.html:
         try:

@@ -164,3 +164,24 @@ def test_check_needs_a_period_and_existing_files(data_dir, mtqg, tmp_path):
     assert mtqg("check", tmp_path / "x.xlsx", "--data-dir", data_dir).code == 2
     run = mtqg("check", tmp_path / "nothing.xlsx", "--period", "2024-09", "--data-dir", data_dir)
     assert run.code == 2 and "no such file" in run.stderr
+
+
+def test_a_previous_period_not_cleaned_yet_is_said_not_compared(data_dir, make_workbook, mtqg):
+    """The office has the 2024-06 reports but has not run ``mtqg clean`` on them: check compares
+    with nothing, says so on its first line with the command, and does not call the period
+    unreadable (check never cleans it itself: it writes nothing under data/)."""
+    make_workbook("a.xlsx", Sheet(rows=[("1", "Nội dung số 02: Hỗ trợ nhà ở", "nhà", 7, "300", 3, "200", None, None)]),
+                  period="2024-06")
+    path = make_workbook("a.xlsx", Sheet(rows=[("1", "Nội dung số 02: Hỗ trợ nhà ở", "nhà", 7, "300", 3, "150", None, None)]),
+                         period="2024-09")
+    before = tree_hashes(data_dir)
+    run = mtqg("check", path, "--data-dir", data_dir)
+    first = run.stdout.splitlines()[0]
+    assert "số liệu 6 tháng đầu năm 2024 chưa được tổng hợp" in first and "mtqg clean --period 2024-06" in first
+    assert "Không đọc được kỳ trước" not in run.stdout and "lũy kế giảm" not in run.stdout.lower()
+    assert run.code == 0, run.stdout
+    assert tree_hashes(data_dir) == before
+    english = mtqg("check", path, "--data-dir", data_dir, "--lang", "en")
+    assert "2024 is not consolidated yet" in english.stdout.splitlines()[0], english.stdout
+    build_period("2024-06", data_dir)  # once cleaned, the fall is found
+    assert "Ô G7: [Cảnh báo] Số lũy kế giảm" in mtqg("check", path, "--data-dir", data_dir).stdout

@@ -86,10 +86,15 @@ def verdict(errors: int, findings: int, refused: bool, lang: str = "vi") -> str:
     return fill("check.findings", lang, findings=findings) if findings else label("check.clean", lang)
 
 
-def context_line(period, previous, lang: str = "vi") -> str:
-    """Under which period's rules the files were checked, and with which earlier period compared."""
+def context_line(period, previous, lang: str = "vi", processed: bool = True) -> str:
+    """Under which period's rules the files were checked, and with which earlier period compared
+    (``previous``: the year's period before ``period``; ``processed``: whether the office has
+    cleaned it, without which there is nothing to compare with)."""
     if previous is None:
         return fill("check.not_compared", lang, label=period_label(period, lang))
+    if not processed:
+        return fill("check.previous_not_processed", lang, label=period_label(period, lang),
+                    previous=period_label(previous, lang), code=str(previous))
     return fill("check.compared", lang, label=period_label(period, lang), previous=period_label(previous, lang))
 
 
