@@ -53,9 +53,11 @@ def write_documents(job: Job, out_dir: Path) -> dict:
 def figures_of(year, unit_code: str | None = None) -> dict:
     """Plan, disbursed and financial rate of the period (or of one unit), for the index; none for a
     unit without rows in the period."""
-    from ..analysis import total
+    from ..analysis import rows_of_unit, total, unit_positions
 
-    rows = year.funding if unit_code is None else year.funding[year.funding["unit_code"] == unit_code]
+    # a lookup of the unit's rows: the worker renders many scorecards of the same loaded period
+    rows = year.funding if unit_code is None else rows_of_unit(year.funding, unit_code,
+                                                                year.once(unit_positions, year.funding))
     if unit_code is not None and rows.empty:  # a notebook of the period that is not a unit's scorecard
         return {}
     whole = total(rows)

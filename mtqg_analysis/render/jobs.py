@@ -119,7 +119,9 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
             errors.append(f"{period}: {problem}")
             continue
         out_dir = reports_dir / period
-        common = {"period": period, "data_dir": str(data_dir), "lang": lang}
+        # load_year above rebuilt whatever of the year was stale: the notebooks of this run only read
+        # (each scorecard would otherwise check every raw file of the year again)
+        common = {"period": period, "data_dir": str(data_dir), "lang": lang, "rebuild": "never"}
         neighbours = neighbours_of(period, with_raw)
         base = {"inputs": year.input_hashes(), "package": package, "neighbours": neighbours}
         place = place_name(year.funding, year.units)
