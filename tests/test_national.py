@@ -219,3 +219,23 @@ def test_a_run_checks_staleness_once_for_its_notebooks_and_a_notebook_alone_stil
         _scorecard_alone(sample_data, tmp_path / "refused.ipynb")
     assert refused.value.ename == "InputErrors" and "period 2024-06" in refused.value.evalue
     assert "could not be read" in refused.value.evalue
+
+
+def test_a_scorecard_records_one_digest_of_the_years_files_that_changes_with_any_of_them(sample_data, tmp_path):
+    from mtqg_analysis.render.jobs import INPUTS_DIGEST, inputs_digest, plan
+
+    def fingerprints():
+        planned = plan(["2024-09"], ["01975"], sample_data, tmp_path / "reports", "vi")
+        report, card = planned.jobs
+        return report.fingerprint["inputs"], card.fingerprint["inputs"]
+
+    files, digest = fingerprints()
+    assert any(name.startswith("2024-06/") for name in files)  # the report lists every file of the year so far
+    assert digest == {INPUTS_DIGEST: inputs_digest(files)} and len(digest[INPUTS_DIGEST]) == 64
+    assert fingerprints() == (files, digest)  # nothing changed: the same
+    _change_a_plan(sample_data, "2024-06")  # an earlier period's workbook: the ranking of this one is not touched
+    files_after, digest_after = fingerprints()
+    assert files_after != files and digest_after != digest
+    renamed = dict(files_after)
+    renamed["units.csv.bak"] = renamed.pop("units.csv")
+    assert inputs_digest(renamed) != inputs_digest(files_after)  # a file's name counts, not only its hash
