@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import time
+from functools import lru_cache
 from pathlib import Path
 
 from ..store import atomic
@@ -101,6 +102,32 @@ def navigation(job: Job) -> list[dict]:
     return links
 
 
+ENGINE = "mtqg-written-once"
+
+
+@lru_cache(maxsize=None)
+def register_engine() -> str:
+    """papermill's nbclient engine, writing the executed notebook once: papermill itself writes it
+    at the end (or, when a cell fails, with its error), and this engine when the kernel dies on
+    the way (what ran by then). papermill's own engine writes it before and after every cell, a
+    notebook growing to its charts, two dozen times a scorecard. Returns the engine's name."""
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.iorw import write_ipynb
+
+    class WrittenOnce(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, keep_at=None, **kwargs):
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            except Exception:
+                if keep_at:  # a dead kernel: keep what ran, as papermill's own engine would have
+                    write_ipynb(nb_man.nb, keep_at)
+                raise
+
+    papermill_engines.register(ENGINE, WrittenOnce)
+    return ENGINE
+
+
 def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
     """Execute, convert and write one report. Never raises: failures come back as an Outcome.
 
@@ -128,7 +155,8 @@ def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
         km = kernel.prepare(cwd)
         # km: nbclient runs the cells in this started kernel and leaves it running afterwards
         pm.execute_notebook(job.notebook, str(running), parameters=job.parameters, kernel_name="python3",
-                            progress_bar=False, cwd=cwd, km=km)
+                            progress_bar=False, cwd=cwd, km=km, engine_name=register_engine(),
+                            request_save_on_cell_execute=False, keep_at=str(running))
     except Exception as exc:  # noqa: BLE001  (any failure of a notebook is reported, not raised)
         kernel.discard()  # whatever state the failure left must not reach the next notebook
         if running.exists():
