@@ -8,11 +8,12 @@ period: str = "2024-06"  # reporting period: YYYY-MM or an alias such as 2024-H1
 data_dir: str = ""  # data root holding raw/ and processed/; empty: $MTQG_DATA_DIR or the nearest data/ folder
 lang: str = "vi"  # language of labels and number notation: "vi" or "en"
 scorecards: str = ""  # unit codes whose scorecards sit beside this report, space-separated (the ranking links them)
+rebuild: str = "auto"  # processed tables: rebuilt when stale ("auto"); "never" when mtqg report checked them for its run
 
 # %%
 from mtqg_analysis import analysis as an, load_year, report as rp
 
-year = load_year(period, data_dir, reuse=True)  # reuse: one load of the period for the report and the scorecards of a worker
+year = load_year(period, data_dir, rebuild=rebuild, reuse=True)  # reuse: one load of the period for the report and the scorecards of a worker
 funding, units, catalog = year.funding, year.units, year.catalog  # units: those in force at the period's end
 periods = an.placed_periods(year.periods, units)  # the year's periods within today's boundaries (spec §5)
 overview = an.overview(funding, units, catalog, year.period, lang)

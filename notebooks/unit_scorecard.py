@@ -8,19 +8,23 @@ period: str = "2024-06"  # reporting period: YYYY-MM or an alias such as 2024-H1
 unit_code: str = "01975"  # GSO code of the unit (data/raw/units.csv), as text: keep leading zeros
 data_dir: str = ""  # data root holding raw/ and processed/; empty: $MTQG_DATA_DIR or the nearest data/ folder
 lang: str = "vi"  # language of labels and number notation: "vi" or "en"
+rebuild: str = "auto"  # processed tables: rebuilt when stale ("auto"); "never" when mtqg report checked them for its run
 
 # %%
 from mtqg_analysis import analysis as an, load_year, report as rp
 
 # reuse: the scorecards a worker renders share one load of the period, and what year.once keeps
-year = load_year(period, data_dir, reuse=True)
+year = load_year(period, data_dir, rebuild=rebuild, reuse=True)
 funding, units, catalog = year.funding, year.units, year.catalog  # units: those in force at the period's end
 unit_code = units.code_of(unit_code)  # plain papermill's `-p unit_code 01975` passes the number 1975
 periods = year.once(an.placed_periods, year.periods, units)  # the year's periods within today's boundaries (spec §5)
 ranked = year.once(an.ranking, funding, units)  # the same for every unit of the period: computed once
 district = year.once(an.by_level, funding, "line", catalog, lang)
-mine = an.unit_rows(funding, unit_code)
-unit = an.unit_overview(funding, unit_code, units, catalog, year.period, lang, ranked=ranked, district=district)
+whole, communes = year.once(an.total, funding), year.once(an.communes_total, funding, units)
+at = year.once(an.unit_positions, funding)  # where each unit's rows are: a lookup, not a scan, per scorecard
+mine = an.unit_rows(funding, unit_code, at)
+unit = an.unit_overview(funding, unit_code, units, catalog, year.period, lang, ranked=ranked, district=district,
+                        whole=whole, communes=communes, positions=at)
 place = year.once(an.place_of, funding, units)
 captions = rp.Captions(lang)
 
@@ -29,12 +33,13 @@ rp.show_html(rp.unit_headline_html(unit, place, catalog, lang, mine=mine))
 
 # %%
 rp.section("unit_lines", lang)
-rp.show_html(rp.unit_lines_table(funding, unit_code, catalog, captions, lang, place, unit.unit_name, district))
+rp.show_html(rp.unit_lines_table(funding, unit_code, catalog, captions, lang, place, unit.unit_name, district,
+                                 whole, at))
 
 # %%
 rp.section("unit_rank", lang)
 rp.show_figure(rp.ranking_figure(ranked, lang, highlight=unit_code,
-                                 average=year.once(an.communes_total, funding, units)["financial_rate"], compact=True),
+                                 average=communes["financial_rate"], compact=True),
                caption=captions.figure("unit_rank", unit=unit.unit_name), css_class="small")
 
 # %%
@@ -45,14 +50,16 @@ rp.show_html(rp.notes_table(mine, catalog, captions, lang, "unit_notes", unit=un
 # The year so far: only from the second period of a year (in the first, it is the table above).
 
 # %%
+# the unit's rows in each period of the year (placed within today's boundaries), each found by a lookup
+own = {p: an.rows_of_unit(frame, unit_code, year.once(an.unit_positions, frame)) for p, frame in periods.items()}
 if year.previous is not None:
     rp.section("unit_trajectory", lang)
     moved = year.once(an.reorganisation, periods, units)
     rp.show_markdown(rp.across_change_note(moved[moved["unit_code"] == unit_code], lang))
-    rp.show_table(an.trajectory(periods, unit_code=unit_code)[rp.TRAJECTORY_COLUMNS], lang,
+    rp.show_table(an.trajectory(own, unit_code=unit_code)[rp.TRAJECTORY_COLUMNS], lang,
                   caption=captions.table("unit_trajectory", unit=unit.unit_name))
 
 # %%
 rp.section("provenance", lang, level=3)
 rp.show_html(rp.provenance_section({"period": period, "unit_code": unit_code, "lang": lang}, year.data_name,
-                                   year.inputs_of(unit_code, periods), lang))
+                                   year.inputs_of(unit_code, own), lang))

@@ -134,3 +134,108 @@ def test_past_forty_communes_the_heat_map_shows_the_slowest_and_the_own_budget(s
     html = sections.heatmap_section(funding, year.catalog, year.units, Captions("vi"), "vi")
     assert set(drawn[1].index) == set(an.ranking(funding, year.units)["unit_name"]) | set(own["unit_name"])
     assert "thấp nhất" not in html
+
+
+def test_a_units_rows_looked_up_are_the_rows_a_filter_gives_and_the_scorecard_figures_the_same(sample_data):
+    from mtqg_analysis.report.display import Captions
+    from mtqg_analysis.report.sections import unit_lines_table
+
+    year = load_year("2024-12", sample_data)
+    funding, units, catalog = year.funding, year.units, year.catalog
+    at = an.unit_positions(funding)
+    for code in [*sorted(set(funding["unit_code"])), "99999"]:  # every unit, and one without rows
+        pd.testing.assert_frame_equal(an.rows_of_unit(funding, code, at), funding[funding["unit_code"] == code])
+    with pytest.raises(Exception, match="no reported lines"):
+        an.unit_rows(funding, "99999", at)
+    ranked, district = an.ranking(funding, units), an.by_level(funding, "line", catalog, "vi")
+    whole, communes = an.total(funding), an.communes_total(funding, units)
+    for code in ("01975", "063"):  # a commune and the district's own budget
+        given = an.unit_overview(funding, code, units, catalog, year.period, "vi", ranked=ranked, district=district,
+                                 whole=whole, communes=communes, positions=at)
+        alone = an.unit_overview(funding, code, units, catalog, year.period, "vi")
+        for name in ("mine", "whole", "communes"):
+            pd.testing.assert_series_equal(getattr(given, name), getattr(alone, name))
+        pd.testing.assert_frame_equal(given.lagging_lines, alone.lagging_lines)
+        assert (given.rank, given.ranked, given.unit_name) == (alone.rank, alone.ranked, alone.unit_name)
+        assert (unit_lines_table(funding, code, catalog, Captions("vi"), "vi", None, "", district, whole, at)
+                == unit_lines_table(funding, code, catalog, Captions("vi"), "vi"))
+
+
+def _change_a_plan(data, period: str) -> None:
+    path = next((data / "raw" / period).glob("*.xlsx"))
+    book = load_workbook(path)
+    sheet = book["Xã Vi Hương"]
+    header = next(row for row in sheet.iter_rows() if row[0].value == "STT")
+    line = next(r for r in sheet.iter_rows(min_row=header[0].row + 2)
+                if r[2].value and isinstance(r[4].value, (int, float)))
+    line[4].value += 1000  # a line's plan, in million đồng
+    book.save(path)
+
+
+def _scorecard_alone(data, out, period="2024-06"):
+    """The scorecard run by papermill alone, as an analyst runs it in JupyterLab (its default
+    parameters but the data folder)."""
+    import papermill as pm
+
+    from mtqg_analysis.render.kernel import kernel_manager_class
+
+    notebooks = REPO / "notebooks"
+    pm.execute_notebook(str(notebooks / "unit_scorecard.ipynb"), str(out),
+                        parameters={"period": period, "unit_code": "01975", "data_dir": str(data)},
+                        kernel_name="python3", progress_bar=False, cwd=str(notebooks),
+                        kernel_manager_class=kernel_manager_class())
+
+
+def test_a_run_checks_staleness_once_for_its_notebooks_and_a_notebook_alone_still_rebuilds_or_refuses(
+        sample_data, tmp_path):
+    import papermill as pm
+
+    from mtqg_analysis.render.jobs import plan
+    from mtqg_analysis.store.build import is_stale
+
+    built = load_year("2024-06", sample_data)
+    plan_before = an.total(built.funding)["plan_vnd"]
+    _change_a_plan(sample_data, "2024-06")
+    assert is_stale("2024-06", sample_data)
+    # mtqg report's plan rebuilds the stale period, then tells its notebooks not to check it again
+    planned = plan(["2024-06"], ["01975"], sample_data, tmp_path / "reports", "vi")
+    assert not is_stale("2024-06", sample_data)
+    assert {job.parameters["rebuild"] for job in planned.jobs} == {"never"}
+    assert [job.kind for job in planned.jobs] == ["report", "scorecard"]
+    rebuilt = load_year("2024-06", sample_data, rebuild="never", reuse=True)
+    assert an.total(rebuilt.funding)["plan_vnd"] == plan_before + 1_000_000_000
+
+    # the scorecard alone (no rebuild parameter given): a period that went stale is rebuilt first
+    _change_a_plan(sample_data, "2024-06")
+    assert is_stale("2024-06", sample_data)
+    _scorecard_alone(sample_data, tmp_path / "alone.ipynb")
+    assert not is_stale("2024-06", sample_data)
+    assert an.total(load_year("2024-06", sample_data).funding)["plan_vnd"] == plan_before + 2_000_000_000
+
+    # and a period whose raw data went bad is refused, not read from the tables built before
+    bad = next((sample_data / "raw" / "2024-06").glob("*.xlsx"))
+    bad.write_bytes(b"not a workbook")
+    with pytest.raises(pm.PapermillExecutionError) as refused:
+        _scorecard_alone(sample_data, tmp_path / "refused.ipynb")
+    assert refused.value.ename == "InputErrors" and "period 2024-06" in refused.value.evalue
+    assert "could not be read" in refused.value.evalue
+
+
+def test_a_scorecard_records_one_digest_of_the_years_files_that_changes_with_any_of_them(sample_data, tmp_path):
+    from mtqg_analysis.render.jobs import INPUTS_DIGEST, inputs_digest, plan
+
+    def fingerprints():
+        planned = plan(["2024-09"], ["01975"], sample_data, tmp_path / "reports", "vi")
+        report, card = planned.jobs
+        return report.fingerprint["inputs"], card.fingerprint["inputs"]
+
+    files, digest = fingerprints()
+    assert any(name.startswith("2024-06/") for name in files)  # the report lists every file of the year so far
+    assert digest == {INPUTS_DIGEST: inputs_digest(files)} and len(digest[INPUTS_DIGEST]) == 64
+    assert fingerprints() == (files, digest)  # nothing changed: the same
+    _change_a_plan(sample_data, "2024-06")  # an earlier period's workbook: the ranking of this one is not touched
+    files_after, digest_after = fingerprints()
+    assert files_after != files and digest_after != digest
+    renamed = dict(files_after)
+    renamed["units.csv.bak"] = renamed.pop("units.csv")
+    assert inputs_digest(renamed) != inputs_digest(files_after)  # a file's name counts, not only its hash

@@ -427,7 +427,7 @@ def test_notebooks_run_one_after_another_in_one_kernel_do_not_see_each_other(tmp
 def test_after_a_failed_notebook_the_next_one_gets_a_new_kernel_and_renders(tmp_path, failure):
     from mtqg_analysis.render.kernel import WarmKernel
 
-    broken = _tiny_notebook(tmp_path / "broken.ipynb", "leak = 1", failure)
+    broken = _tiny_notebook(tmp_path / "broken.ipynb", "leak = 1\nprint('ran before')", failure)
     looks = _tiny_notebook(tmp_path / "looks.ipynb", LOOKS)
     out = tmp_path / "out"
     with WarmKernel() as kernel:
@@ -435,6 +435,11 @@ def test_after_a_failed_notebook_the_next_one_gets_a_new_kernel_and_renders(tmp_
         before = json.loads(_last_output(out, "looks"))["pid"]
         outcome = _render_tiny(kernel, broken, out)
         assert outcome.status == "failed" and (out / "broken.failed.ipynb").exists()
+        # the executed notebook is written once, yet what ran before the failure (even a dead
+        # kernel's) is kept
+        kept = nbformat.read(out / "broken.failed.ipynb", as_version=4)
+        ran = next(c for c in kept.cells if c.cell_type == "code" and "ran before" in c.source)
+        assert [o.get("text", "").strip() for o in ran.outputs] == ["ran before"]
         if "ValueError" in failure:
             assert "cell 3 (In [4]: raise ValueError" in outcome.message  # counted as in a new kernel
         outcome = _render_tiny(kernel, looks, out)

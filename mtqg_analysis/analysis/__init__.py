@@ -33,9 +33,9 @@ from .phase import phase_rows, project_years
 from .places import (by_name, by_place, communes_total, has_levels, is_own_budget, own_budget, place_name, place_of,
                      placed_periods, reorganisation, seen_at, sorted_names, top_unit, unit_levels)
 from .quality import counts_by_check, worst_units
-from .standing import (behind_pace, commune_codes, full_and_none, lagging, line_units, period_of, ranking, top_units,
-                       unit_notes, unit_rows, unit_vs_district, units_disbursed_any, units_disbursed_full, units_disbursed_none,
-                       units_nothing_disbursed, units_outputs_done)
+from .standing import (behind_pace, commune_codes, full_and_none, lagging, line_units, period_of, ranking, rows_of_unit,
+                       top_units, unit_notes, unit_positions, unit_rows, unit_vs_district, units_disbursed_any,
+                       units_disbursed_full, units_disbursed_none, units_nothing_disbursed, units_outputs_done)
 
 __all__ = [
     "MEASURES", "Overview", "UnitOverview", "add_rates", "behind_pace", "by_budget_source", "by_capital_kind",
@@ -46,8 +46,8 @@ __all__ = [
     "own_year_plans", "period_of", "phase_by_project", "phase_by_year", "phase_rows", "pivot_rates", "place_name",
     "place_of", "placed_periods", "plan_adjustments", "project_years", "ranking", "ratio", "reorganisation",
     "seen_at", "sorted_names", "stack_periods", "summarise", "top_unit", "top_units", "total", "trajectory",
-    "unit_levels", "unit_notes", "unit_overview",
-    "unit_rows", "unit_vs_district", "units_disbursed_any", "units_disbursed_full", "units_disbursed_none",
+    "unit_levels", "unit_notes", "unit_overview", "unit_positions", "unit_rows", "rows_of_unit", "unit_vs_district",
+    "units_disbursed_any", "units_disbursed_full", "units_disbursed_none",
     "units_nothing_disbursed", "units_outputs_done", "with_effective_capital", "with_group", "with_line_names",
     "worst_units",
 ]

@@ -16,7 +16,7 @@ from ..domain.units import Units
 from .levels import by_level
 from .measures import total
 from .places import communes_total, own_budget, place_of
-from .standing import commune_codes, lagging, period_of, ranking, unit_vs_district
+from .standing import commune_codes, lagging, period_of, ranking, rows_of_unit, unit_vs_district
 
 
 @dataclass
@@ -87,17 +87,22 @@ class UnitOverview:
 
 def unit_overview(frame: pd.DataFrame, unit_code: str, units: Units | None = None, catalog: Catalog | None = None,
                   period: PeriodLike | None = None, lang: str = "vi", n: int = 3,
-                  ranked: pd.DataFrame | None = None, district: pd.DataFrame | None = None) -> UnitOverview:
-    """The headline figures of ``unit_code``'s scorecard. ``ranked`` (``ranking(frame, units)``)
-    and ``district`` (``by_level(frame, "line", catalog, lang)``): the same for every unit of the
-    input, passed when already computed."""
-    mine = frame[frame["unit_code"] == unit_code]
+                  ranked: pd.DataFrame | None = None, district: pd.DataFrame | None = None,
+                  whole: pd.Series | None = None, communes: pd.Series | None = None,
+                  positions: dict | None = None) -> UnitOverview:
+    """The headline figures of ``unit_code``'s scorecard. ``ranked`` (``ranking(frame, units)``),
+    ``district`` (``by_level(frame, "line", catalog, lang)``), ``whole`` (``total(frame)``),
+    ``communes`` (``communes_total(frame, units)``) and ``positions`` (``unit_positions(frame)``):
+    the same for every unit of the input, passed when already computed."""
+    mine = rows_of_unit(frame, unit_code, positions)
     ranked = ranking(frame, units) if ranked is None else ranked
     row = ranked[ranked["unit_code"] == unit_code]
-    behind = lagging(unit_vs_district(frame, unit_code, catalog, lang, district=district))
+    behind = lagging(unit_vs_district(frame, unit_code, catalog, lang, district=district, positions=positions))
     return UnitOverview(
         period=period_of(frame, period), unit_code=unit_code,
         unit_name=str(mine["unit_name"].iloc[0]) if len(mine) else unit_code,
-        is_commune=bool(commune_codes([unit_code], units)), mine=total(mine), whole=total(frame),
-        communes=communes_total(frame, units), rank=int(row["rank"].iloc[0]) if len(row) else None,
+        is_commune=bool(commune_codes([unit_code], units)), mine=total(mine),
+        whole=total(frame) if whole is None else whole,
+        communes=communes_total(frame, units) if communes is None else communes,
+        rank=int(row["rank"].iloc[0]) if len(row) else None,
         ranked=len(ranked), lagging_lines=behind.head(n).reset_index(drop=True))

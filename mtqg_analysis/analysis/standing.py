@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from ..domain.catalog import Catalog
@@ -159,12 +160,13 @@ def period_of(frame: pd.DataFrame, period: PeriodLike | None = None) -> Period:
 
 def unit_vs_district(frame: pd.DataFrame, unit_code: str, catalog: Catalog | None = None,
                      lang: str = "vi", capital_years: bool = False,
-                     district: pd.DataFrame | None = None) -> pd.DataFrame:
+                     district: pd.DataFrame | None = None, positions: dict | None = None) -> pd.DataFrame:
     """The unit's lines with both rates, beside the whole input's financial rate on the same line
     (``district_rate``); ``gap`` is unit minus district (negative: the unit is behind).
     ``capital_years`` adds the unit's rates of own-year and carried-over capital. ``district``:
-    ``by_level(frame, "line", catalog, lang)`` when already computed (the same for every unit)."""
-    mine = by_level(frame[frame["unit_code"] == unit_code], "line", catalog, lang, capital_years)
+    ``by_level(frame, "line", catalog, lang)`` when already computed (the same for every unit);
+    ``positions``: :func:`unit_positions` of ``frame``."""
+    mine = by_level(rows_of_unit(frame, unit_code, positions), "line", catalog, lang, capital_years)
     if district is None:
         district = by_level(frame, "line", catalog, lang)
     district = district.set_index("code")["financial_rate"]
@@ -187,9 +189,25 @@ def unit_notes(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[keep.to_numpy(), ["unit_name", "line_code", "note"]].reset_index(drop=True)
 
 
-def unit_rows(frame: pd.DataFrame, unit_code: str) -> pd.DataFrame:
-    """The rows of one unit; a :class:`ParameterError` when the unit reported nothing."""
-    rows = frame[frame["unit_code"] == unit_code]
+def unit_positions(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Where each unit's rows are in ``frame``: ``{unit code: row positions}``, in table order.
+    Computed once for a table (``year.once(unit_positions, frame)``), it turns each of thousands of
+    scorecards' :func:`rows_of_unit` into a lookup instead of a scan of every unit's rows."""
+    return frame.groupby("unit_code", sort=False).indices
+
+
+def rows_of_unit(frame: pd.DataFrame, unit_code: str, positions: dict | None = None) -> pd.DataFrame:
+    """The rows of one unit (none when it has none), as ``frame[frame["unit_code"] == unit_code]``;
+    ``positions``: :func:`unit_positions` of ``frame`` when already computed."""
+    if positions is None:
+        return frame[frame["unit_code"] == unit_code]
+    return frame.iloc[positions.get(unit_code, np.empty(0, dtype="int64"))]
+
+
+def unit_rows(frame: pd.DataFrame, unit_code: str, positions: dict | None = None) -> pd.DataFrame:
+    """The rows of one unit (``positions``: see :func:`rows_of_unit`); a :class:`ParameterError`
+    when the unit reported nothing."""
+    rows = rows_of_unit(frame, unit_code, positions)
     if rows.empty:
         raise ParameterError(f"unit {unit_code!r} has no reported lines in this period")
     return rows

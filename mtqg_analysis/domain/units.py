@@ -249,8 +249,16 @@ class Units:
         """One column of :meth:`_row` (a direct lookup for a unit in force: reports ask it of
         every unit of a national period)."""
         if code in self._row_of_code:
-            return self.history.at[self._row_of_code[code], column]
+            return self._in_force(column)[code]
         return self._row(code)[column]
+
+    def _in_force(self, column: str) -> dict[str, str]:
+        """``{code: value}`` of one column for the units in force, made once per view: a national
+        notice asks the kind and name of each of 3,000 communes on every line."""
+        kept = self.__dict__.setdefault("_columns", {})
+        if column not in kept:
+            kept[column] = dict(zip(self._row_of_code, self.history.loc[list(self._row_of_code.values()), column]))
+        return kept[column]
 
     def start(self, code: str) -> str:
         """The day unit ``code`` came into force (ISO date; "" when the table does not say)."""

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import time
+from functools import lru_cache
 from pathlib import Path
 
 from ..store import atomic
@@ -53,9 +54,11 @@ def write_documents(job: Job, out_dir: Path) -> dict:
 def figures_of(year, unit_code: str | None = None) -> dict:
     """Plan, disbursed and financial rate of the period (or of one unit), for the index; none for a
     unit without rows in the period."""
-    from ..analysis import total
+    from ..analysis import rows_of_unit, total, unit_positions
 
-    rows = year.funding if unit_code is None else year.funding[year.funding["unit_code"] == unit_code]
+    # a lookup of the unit's rows: the worker renders many scorecards of the same loaded period
+    rows = year.funding if unit_code is None else rows_of_unit(year.funding, unit_code,
+                                                                year.once(unit_positions, year.funding))
     if unit_code is not None and rows.empty:  # a notebook of the period that is not a unit's scorecard
         return {}
     whole = total(rows)
@@ -99,6 +102,32 @@ def navigation(job: Job) -> list[dict]:
     return links
 
 
+ENGINE = "mtqg-written-once"
+
+
+@lru_cache(maxsize=None)
+def register_engine() -> str:
+    """papermill's nbclient engine, writing the executed notebook once: papermill itself writes it
+    at the end (or, when a cell fails, with its error), and this engine when the kernel dies on
+    the way (what ran by then). papermill's own engine writes it before and after every cell, a
+    notebook growing to its charts, two dozen times a scorecard. Returns the engine's name."""
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.iorw import write_ipynb
+
+    class WrittenOnce(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, keep_at=None, **kwargs):
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            except Exception:
+                if keep_at:  # a dead kernel: keep what ran, as papermill's own engine would have
+                    write_ipynb(nb_man.nb, keep_at)
+                raise
+
+    papermill_engines.register(ENGINE, WrittenOnce)
+    return ENGINE
+
+
 def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
     """Execute, convert and write one report. Never raises: failures come back as an Outcome.
 
@@ -126,7 +155,8 @@ def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
         km = kernel.prepare(cwd)
         # km: nbclient runs the cells in this started kernel and leaves it running afterwards
         pm.execute_notebook(job.notebook, str(running), parameters=job.parameters, kernel_name="python3",
-                            progress_bar=False, cwd=cwd, km=km)
+                            progress_bar=False, cwd=cwd, km=km, engine_name=register_engine(),
+                            request_save_on_cell_execute=False, keep_at=str(running))
     except Exception as exc:  # noqa: BLE001  (any failure of a notebook is reported, not raised)
         kernel.discard()  # whatever state the failure left must not reach the next notebook
         if running.exists():

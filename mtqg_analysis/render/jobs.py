@@ -3,12 +3,13 @@
 A :class:`Job` is one notebook run for one period (and unit), or for one phase (its summary,
 ``reports/<phase>/report.html``). Its fingerprint records what the
 render is made from: the SHA-256 of the raw files of the period's year so far and units.csv (as
-the processed tables' manifests record them, :mod:`mtqg_analysis.store.manifest`), the package,
-the notebook and the parameters. A job whose fingerprint is the one stored beside its HTML is
+the processed tables' manifests record them, :mod:`mtqg_analysis.store.manifest`; a scorecard one
+SHA-256 of that list, :func:`inputs_digest`), the package, the notebook and the parameters. A job whose fingerprint is the one stored beside its HTML is
 skipped, so a nightly run with nothing new costs a fraction of a second.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -81,6 +82,15 @@ class Outcome:
     message: str = ""
 
 
+INPUTS_DIGEST = "sha256_of_all"  # the key of a scorecard's one digest of its inputs
+
+
+def inputs_digest(hashes: dict[str, str]) -> str:
+    """One SHA-256 of ``{raw file: sha256}``: it changes when any file, its name or its hash does."""
+    text = json.dumps(sorted(hashes.items()), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def is_current(job: Job) -> bool:
     """Whether the HTML exists and was rendered from exactly these inputs."""
     try:
@@ -119,9 +129,14 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
             errors.append(f"{period}: {problem}")
             continue
         out_dir = reports_dir / period
-        common = {"period": period, "data_dir": str(data_dir), "lang": lang}
+        # load_year above rebuilt whatever of the year was stale: the notebooks of this run only read
+        # (each scorecard would otherwise check every raw file of the year again)
+        common = {"period": period, "data_dir": str(data_dir), "lang": lang, "rebuild": "never"}
         neighbours = neighbours_of(period, with_raw)
         base = {"inputs": year.input_hashes(), "package": package, "neighbours": neighbours}
+        # a scorecard records one digest of the same files: with a workbook a commune, the list of
+        # every file of the year in each of thousands of scorecards' records would grow as units²
+        card_base = dict(base, inputs={INPUTS_DIGEST: inputs_digest(base["inputs"])})
         place = place_name(year.funding, year.units)
         programme = year.catalog.programme_name(lang)
         present = sorted(set(year.funding["unit_code"]))
@@ -145,7 +160,7 @@ def plan(periods: list[str], unit_args: list[str] | None, data_dir: Path, report
             params = dict(common, unit_code=code)
             jobs.append(Job(period, code, str(notebooks / f"{NOTEBOOKS['scorecard']}.ipynb"), str(out_dir), params,
                             title(period, lang, year.units.name(code)), lang,
-                            dict(base, notebook=notebook_hash["scorecard"], parameters=params), kind="scorecard",
+                            dict(card_base, notebook=notebook_hash["scorecard"], parameters=params), kind="scorecard",
                             programme=programme, neighbours=neighbours))
     for phase in phases:
         try:

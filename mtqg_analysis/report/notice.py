@@ -95,9 +95,18 @@ class _Wording:
 # --- helpers ---------------------------------------------------------------------------------------
 def _short_names(codes, frame: pd.DataFrame, units: Units | None) -> list[str]:
     """Short names ("Tân Tú", "TT Phủ Thông") of unit codes, in the order given."""
+    codes = list(codes)
+    if units is not None and all(c in units.frame.index for c in codes):
+        # every unit of the table: a notice of 3,000 communes names each of them on many lines
+        return [_unit_short_name(units, c) for c in codes]
     names = dict(zip(frame["unit_code"].astype(str), frame["unit_name"].astype(str)))
-    return [units.short_name(c) if units is not None and c in units.frame.index else short_name(names.get(c, c))
+    return [_unit_short_name(units, c) if units is not None and c in units.frame.index else short_name(names.get(c, c))
             for c in codes]
+
+
+@lru_cache(maxsize=1 << 14)
+def _unit_short_name(units: Units, code: str) -> str:
+    return units.short_name(code)
 
 
 def _period_phrase(period: Period, w: _Wording) -> str:

@@ -33,8 +33,11 @@ def templates():
                               autoescape=True, keep_trailing_newline=True)
 
 
+@lru_cache(maxsize=None)
 def exporter():
-    """An nbconvert HTMLExporter set up for code-free reports."""
+    """An nbconvert HTMLExporter set up for code-free reports, one per process: a new one compiles
+    its Jinja2 templates again, a tenth of a second a page (each call converts a copy of its
+    notebook and keeps nothing of it)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
     from traitlets.config import Config
