@@ -149,6 +149,30 @@ def test_load_period_rebuilds_when_a_raw_file_is_added_or_removed(data_dir, make
     assert load_period(PERIOD, data_dir)["unit_code"].tolist() == ["01993"]
 
 
+def test_tables_an_older_version_processed_are_made_again_or_named_never_misread(data_dir, make_workbook, mtqg):
+    """A data folder processed by an older version: its manifest in another layout and its table
+    without a column this version has (capital_year). Loading rebuilds it; read without
+    rebuilding (``rebuild="never"``, as the notebooks of a run do) it is refused with what to do,
+    not a KeyError in a report."""
+    import json
+
+    from mtqg_analysis.errors import InputErrors
+    from mtqg_analysis.store import is_stale
+
+    make_workbook("a.xlsx", Sheet(rows=[HOUSING]))
+    load_period(PERIOD, data_dir)
+    out = processed_dir(PERIOD, data_dir)
+    pd.read_parquet(out / "funding.parquet").drop(columns="capital_year").to_parquet(out / "funding.parquet")
+    (out / "manifest.json").write_text(json.dumps({"files": {f"{PERIOD}/a.xlsx": [1, 2]}, "package_version": "0.1.0"}))
+    with pytest.raises(InputErrors) as refused:
+        load_period(PERIOD, data_dir, rebuild="never")
+    assert f"made by an older version of mtqg-analysis; run: mtqg clean --period {PERIOD}" in str(refused.value)
+    assert refused.value.errors[0].text("vi").startswith(f"bảng đã tổng hợp của kỳ {PERIOD} do một phiên bản cũ hơn")
+    assert is_stale(PERIOD, data_dir)
+    assert "capital_year" in load_period(PERIOD, data_dir).columns  # rebuilt
+    assert not is_stale(PERIOD, data_dir)
+
+
 def test_csv_files_have_a_bom_so_that_excel_reads_them_as_utf8(data_dir, make_workbook, mtqg):
     make_workbook("a.xlsx", Sheet(rows=[HOUSING, LAND], name="Xã Tân Tú"))
     clean(mtqg, data_dir)

@@ -19,7 +19,7 @@ import pandas as pd
 from ..domain.catalog import Catalog
 from ..domain.periods import (Period, PeriodLike, Phase, parse_period, parse_phase, previous_in_year, year_end_periods,
                               year_so_far)
-from ..domain.schema import QUALITY_COLUMNS, as_quality, as_tidy
+from ..domain.schema import QUALITY_COLUMNS, TIDY_COLUMNS, as_quality, as_tidy
 from ..domain.units import Units
 from ..errors import InputError, InputErrors, ParameterError
 from ..extract import raw_periods
@@ -68,7 +68,10 @@ def load_period(period: PeriodLike, data_dir: DataDir = None, *, rebuild: Rebuil
     >>> funding.groupby("line_code")[["plan_vnd", "disbursed_vnd"]].sum()  # doctest: +SKIP
     """
     out_dir = ensure_built(period, data_dir, rebuild)
-    return as_tidy(pd.read_parquet(out_dir / FUNDING_PARQUET))
+    frame = pd.read_parquet(out_dir / FUNDING_PARQUET)
+    if not set(TIDY_COLUMNS) <= set(frame.columns):  # made by an older version, read without rebuilding
+        raise InputErrors([InputError.of("period.other_version", period=parse_period(period))])
+    return as_tidy(frame)
 
 
 def load_quality(period: PeriodLike, data_dir: DataDir = None, *, rebuild: Rebuild = "auto") -> pd.DataFrame:

@@ -65,10 +65,17 @@ def manifest(files: list[Path], raw_root: Path, known: dict | None = None) -> di
 
 
 def read_manifest(folder: Path) -> dict | None:
+    """The manifest of ``folder``; None when there is none, or none of this shape (cut short,
+    edited by hand, or written by an older version of the package in another layout): the output
+    then counts as stale and is made again, never trusted or misread."""
     try:
-        return json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
+        record = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    if not (isinstance(record, dict) and isinstance(record.get("package"), str)
+            and isinstance(record.get("files"), dict) and all(isinstance(v, dict) for v in record["files"].values())):
+        return None
+    return record
 
 
 def hashes(record: dict | None) -> dict[str, str]:
