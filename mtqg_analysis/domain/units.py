@@ -287,8 +287,12 @@ class Units:
         raise ParameterError(f"unknown unit code {text!r}: not in {self.source}{hint}")
 
     def short_name(self, code: str) -> str:
-        """The unit's name as lists in a notice give it (see :func:`short_name`)."""
-        return short_name(self.name(code))
+        """The unit's name as lists in a notice give it (see :func:`short_name`), kept per view: a
+        national notice names each of 3,000 communes on many lines."""
+        kept = self.__dict__.setdefault("_short_names", {})
+        if code not in kept:
+            kept[code] = short_name(self.name(code))
+        return kept[code]
 
     def kind(self, code: str) -> str:
         return self._value(code, "kind")

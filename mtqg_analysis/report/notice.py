@@ -94,19 +94,13 @@ class _Wording:
 
 # --- helpers ---------------------------------------------------------------------------------------
 def _short_names(codes, frame: pd.DataFrame, units: Units | None) -> list[str]:
-    """Short names ("Tân Tú", "TT Phủ Thông") of unit codes, in the order given."""
+    """Short names ("Tân Tú", "TT Phủ Thông") of unit codes, in the order given: from the units
+    table, else from the rows' names (read only when a code is not in the table: a notice of 3,000
+    communes names them on many lines)."""
     codes = list(codes)
-    if units is not None and all(c in units.frame.index for c in codes):
-        # every unit of the table: a notice of 3,000 communes names each of them on many lines
-        return [_unit_short_name(units, c) for c in codes]
-    names = dict(zip(frame["unit_code"].astype(str), frame["unit_name"].astype(str)))
-    return [_unit_short_name(units, c) if units is not None and c in units.frame.index else short_name(names.get(c, c))
-            for c in codes]
-
-
-@lru_cache(maxsize=1 << 14)
-def _unit_short_name(units: Units, code: str) -> str:
-    return units.short_name(code)
+    known = (lambda code: code in units.frame.index) if units is not None else (lambda code: False)
+    names = {} if all(map(known, codes)) else dict(zip(frame["unit_code"].astype(str), frame["unit_name"].astype(str)))
+    return [units.short_name(c) if known(c) else short_name(names.get(c, c)) for c in codes]
 
 
 def _period_phrase(period: Period, w: _Wording) -> str:
