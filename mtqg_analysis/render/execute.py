@@ -165,7 +165,6 @@ def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
     except BaseException:  # Ctrl-C: no half-executed notebook is left behind
         running.unlink(missing_ok=True)
         raise
-    kernel.release_clients()
     try:
         nb = nbformat.read(running, as_version=4)
         atomic.write_text(job.html_path, notebook_to_html(nb, job.title, job.lang, nav=navigation(job)))
