@@ -38,9 +38,8 @@ rp.show_html(rp.unit_lines_table(funding, unit_code, catalog, captions, lang, pl
 
 # %%
 rp.section("unit_rank", lang)
-rp.show_figure(rp.ranking_figure(ranked, lang, highlight=unit_code,
-                                 average=communes["financial_rate"], compact=True),
-               caption=captions.figure("unit_rank", unit=unit.unit_name), css_class="small")
+rp.show_html(rp.ranking_bars_html(ranked, lang, highlight=unit_code, average=communes["financial_rate"],
+                                  caption=captions.figure("unit_rank", unit=unit.unit_name)))
 
 # %%
 rp.section("unit_notes", lang)

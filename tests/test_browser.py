@@ -117,12 +117,14 @@ def test_on_a_phone_the_page_does_not_scroll_sideways(sample, artifacts, which):
             const doc = document.documentElement;
             const wraps = Array.from(document.querySelectorAll('.table-wrap'));
             const charts = Array.from(document.querySelectorAll('figure.chart img'));
+            const bars = Array.from(document.querySelectorAll('figure.chart.bars .bar-track'));
             const codeHeaders = Array.from(document.querySelectorAll('th')).filter(
                 th => ['Mã', 'Mã đơn vị'].includes(th.innerText.trim()));
             const folded = Array.from(document.querySelectorAll('td.name-col .code'));
             return {scrollWidth: doc.scrollWidth, clientWidth: doc.clientWidth,
                     wraps: wraps.map(w => ({overflow: getComputedStyle(w).overflowX, right: w.getBoundingClientRect().right})),
                     charts: charts.map(i => ({width: i.getBoundingClientRect().width, natural: i.naturalWidth})),
+                    bars: bars.map(t => ({width: t.getBoundingClientRect().width, right: t.getBoundingClientRect().right})),
                     codeColumns: codeHeaders.length,
                     foldedCodes: folded.filter(c => getComputedStyle(c).display !== 'none').length};
         })()""")
@@ -133,7 +135,9 @@ def test_on_a_phone_the_page_does_not_scroll_sideways(sample, artifacts, which):
     assert found["scrollWidth"] <= found["clientWidth"] == 390, found
     assert found["wraps"] and all(w["overflow"] == "auto" and w["right"] <= 390 for w in found["wraps"]), found["wraps"]
     assert found["codeColumns"] == 0 and found["foldedCodes"] > 0  # the code column folds into the name
+    assert found["charts" if which == "report" else "bars"], found  # the report's PNGs, the scorecard's bars
     # charts shrink, but to no less than 70% of their size (their 8.5-10 pt text stays legible); a wide
     # one scrolls in its own box
-    assert found["charts"] and all(c["width"] / (c["natural"] / 150 * 96) >= 0.7 for c in found["charts"]), \
-        found["charts"]
+    assert all(c["width"] / (c["natural"] / 150 * 96) >= 0.7 for c in found["charts"]), found["charts"]
+    # the scorecard's ranking is HTML bars: they fit the screen, each track wide enough to compare
+    assert all(b["right"] <= 390 and b["width"] >= 80 for b in found["bars"]), found["bars"]

@@ -3,6 +3,7 @@ scorecards computed once (and never served stale), and a ranking chart that stay
 of one size with thousands of units."""
 from __future__ import annotations
 
+import re
 import shutil
 
 import numpy as np
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 
 from conftest import REPO
 from mtqg_analysis import analysis as an
+from mtqg_analysis.report.bars import ranking_bars_html
 from mtqg_analysis.report.charts import MAX_BARS, NEIGHBOURS, ranking_figure
 from mtqg_analysis.store import load_year
 
@@ -82,6 +84,39 @@ def test_with_thousands_of_units_the_scorecard_chart_shows_the_unit_its_neighbou
     assert [p.get_facecolor()[:3] for p in near.patches].count((192 / 255, 57 / 255, 43 / 255)) == 1  # it alone in red
     assert sum(p.get_height() for p in spread.patches) == n  # every unit counted in the histogram
     assert f"{n} đơn vị" in spread.get_title() and "bình quân: 50,00%" in spread.get_legend_handles_labels()[1]
+
+
+def _rows(page: str) -> list[tuple[str, str, str]]:
+    """The bars of :func:`ranking_bars_html`: (css class, name, value) a row."""
+    return re.findall(r'<div class="bar-row( mine)?"><span class="bar-name">([^<]*)</span>.*?'
+                      r'<span class="bar-value">([^<]*)</span>', page)
+
+
+def test_the_scorecards_ranking_is_html_bars_a_unit_each_up_to_forty():
+    ranked = _ranked(15)
+    page = ranking_bars_html(ranked, "vi", highlight="30003", average=0.5, caption="Hình 1. Vị trí")
+    rows = _rows(page)
+    assert [name for _, name, _ in rows] == [f"{i + 1}. Mẫu Số {i + 1:04d}" for i in range(15)]  # best first
+    assert [name for mine, name, _ in rows if mine] == ["4. Mẫu Số 0004"]  # the unit alone in red
+    assert rows[0][2] == "95,00%" and rows[-1][2] == "5,00%"
+    assert 'class="bar" style="width:95.00%"' in page  # the scale: 0 to 100%
+    assert page.count('class="bar-average" style="left:50.00%"') == 15 and "bình quân: 50,00%" in page
+    assert "<figcaption>Hình 1. Vị trí</figcaption>" in page and "hist-bin" not in page and "<img" not in page
+
+
+@pytest.mark.parametrize("n", [MAX_BARS + 1, 3000])
+def test_past_forty_the_scorecards_bars_show_the_unit_its_neighbours_and_the_distribution(n):
+    ranked = _ranked(n)
+    unit = ranked["unit_code"].iloc[n // 2]
+    page = ranking_bars_html(ranked, "en", highlight=unit, average=0.5)
+    rows = _rows(page)
+    assert len(rows) == 2 * NEIGHBOURS + 1 and rows[NEIGHBOURS] == (" mine", f"{n // 2 + 1}. Mẫu Số {n // 2 + 1:04d}",
+                                                                     f"{ranked['financial_rate'].iloc[n // 2] * 100:.2f}%")
+    assert f"Ranks {n // 2 + 1 - NEIGHBOURS}–{n // 2 + 1 + NEIGHBOURS} of {n} units" in page
+    counts = [int(c) for c in re.findall(r'class="hist-bin(?: mine)?" style="height:[0-9.]+%" title="[^"]*: (\d+)"', page)]
+    assert sum(counts) == n and len(counts) == 20  # every unit in a 5-point bin from 0 to 100%
+    assert page.count('class="hist-bin mine"') == 1 and f"{n} units by financial rate" in page
+    assert len(page) < 8_000  # the same size for 41 units or 3,000
 
 
 def test_the_district_sized_chart_keeps_a_bar_per_unit_and_the_report_gets_the_distribution():

@@ -6,6 +6,7 @@ Nothing here opens a file or takes a data folder: the notebooks load a period on
 - :mod:`.format`: numbers as text in the report's notation, headers from the label files;
 - :mod:`.tables`: HTML tables as an annex sets them (captions, totals, scroll boxes);
 - :mod:`.charts`: matplotlib figures;
+- :mod:`.bars`: the scorecard's ranking as HTML bars (a scorecard is rendered for every unit);
 - :mod:`.display`: showing tables, text and figures in a notebook, numbered captions;
 - :mod:`.headline`: the headline blocks and provenance; the title naming the programme and the
   place, the notes on carried-over capital and on figures across a reorganisation;
@@ -19,6 +20,7 @@ Nothing here opens a file or takes a data folder: the notebooks load a period on
 - :mod:`.check`: what ``mtqg check`` prints about a file, and its one-page HTML.
 """
 from ..domain.labels import fill, label
+from .bars import ranking_bars_html
 from .charts import heatmap_figure, ranking_figure, trajectory_figure
 from .display import Captions, figure_html, section, show_figure, show_html, show_markdown, show_table
 from .findings import findings_table
@@ -37,6 +39,7 @@ __all__ = ["CAPITAL_COLUMNS", "CHANGE_COLUMNS", "Captions", "LAGGING_COLUMNS", "
            "figure_html", "fill", "findings_table", "formatted", "full_none_table", "headline_html", "heatmap_figure",
            "heatmap_section", "label", "level_columns", "narrative", "notes_table", "phase_headline_markdown",
            "phase_method", "phase_units_caption", "phase_year_table", "place_section", "place_table", "place_words", "programme_name",
-           "project_year_headers", "provenance_section", "provenance_text", "quality_section", "ranking_figure",
+           "project_year_headers", "provenance_section", "provenance_text", "quality_section", "ranking_bars_html",
+           "ranking_figure",
            "ranking_section", "section", "short_line_name", "show_figure", "show_html", "show_markdown", "show_table",
            "trajectory_figure", "tree_table", "unit_headline_html", "unit_lines_table"]
