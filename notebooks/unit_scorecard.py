@@ -22,9 +22,11 @@ ranked = year.once(an.ranking, funding, units)  # the same for every unit of the
 district = year.once(an.by_level, funding, "line", catalog, lang)
 whole, communes = year.once(an.total, funding), year.once(an.communes_total, funding, units)
 at = year.once(an.unit_positions, funding)  # where each unit's rows are: a lookup, not a scan, per scorecard
+lines = year.once(an.by_level_per_unit, funding, "line", catalog, lang)  # every unit's lines, grouped once
+totals = year.once(an.totals_by, funding)  # every unit's totals, in one grouping
 mine = an.unit_rows(funding, unit_code, at)
 unit = an.unit_overview(funding, unit_code, units, catalog, year.period, lang, ranked=ranked, district=district,
-                        whole=whole, communes=communes, positions=at)
+                        whole=whole, communes=communes, positions=at, lines=lines, totals=totals)
 place = year.once(an.place_of, funding, units)
 captions = rp.Captions(lang)
 
@@ -34,7 +36,7 @@ rp.show_html(rp.unit_headline_html(unit, place, catalog, lang, mine=mine))
 # %%
 rp.section("unit_lines", lang)
 rp.show_html(rp.unit_lines_table(funding, unit_code, catalog, captions, lang, place, unit.unit_name, district,
-                                 whole, at))
+                                 whole, at, lines, totals))
 
 # %%
 rp.section("unit_rank", lang)
@@ -55,7 +57,8 @@ if year.previous is not None:
     rp.section("unit_trajectory", lang)
     moved = year.once(an.reorganisation, periods, units)
     rp.show_markdown(rp.across_change_note(moved[moved["unit_code"] == unit_code], lang))
-    rp.show_table(an.trajectory(own, unit_code=unit_code)[rp.TRAJECTORY_COLUMNS], lang,
+    totals_of = {p: year.once(an.totals_by, frame) for p, frame in periods.items()}  # each period grouped once
+    rp.show_table(an.trajectory(own, unit_code=unit_code, totals=totals_of)[rp.TRAJECTORY_COLUMNS], lang,
                   caption=captions.table("unit_trajectory", unit=unit.unit_name))
 
 # %%

@@ -21,9 +21,10 @@ wards and towns (a district's or province's own budget has its own line, never a
 communes); a rate whose denominator is zero or missing is NaN and is left out of rankings.
 """
 from .capital import by_capital_kind, capital_rates, carried_years, has_carried, is_carried, own_year_plans
-from .levels import (by_budget_source, by_capital_type, by_level, by_line_unit, by_tree, by_unit, by_unit_level,
+from .levels import (by_budget_source, by_capital_type, by_level, by_level_per_unit, by_line_unit, by_tree, by_unit,
+                     by_unit_level,
                      pivot_rates, with_effective_capital, with_group, with_line_names)
-from .measures import MEASURES, add_rates, ratio, summarise, total
+from .measures import MEASURES, add_rates, ratio, summarise, total, totals_by
 from .over_time import (change_against_previous, district_change, in_period_change, line_change, plan_adjustments,
                         stack_periods, trajectory)
 from .overview import Overview, UnitOverview, lagging_lines, overview, unit_overview

@@ -53,6 +53,10 @@ def by_capital_kind(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([out, total]).reset_index()
 
 
+#: the columns by_level(..., capital_years=True) adds
+CAPITAL_RATES = ["own_financial_rate", "carried_financial_rate"]
+
+
 def capital_rates(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Per group of ``by``: plan, disbursed and financial rate of the year's own capital
     (``*_own``) and of carried-over capital (``*_carried``). ``own_financial_rate`` and

@@ -13,8 +13,8 @@ from ..domain.catalog import LEVELS, Catalog, load_catalog
 from ..domain.labels import check_lang
 from ..domain.text import vietnamese_sort_key
 from ..errors import ParameterError
-from .capital import capital_rates
-from .measures import summarise, text_column
+from .capital import CAPITAL_RATES, capital_rates
+from .measures import ratio, summarise, text_column
 
 #: "line" is the leaf line itself; the others are catalog levels.
 GROUP_LEVELS = ["line", *LEVELS]
@@ -90,6 +90,29 @@ def by_level(frame: pd.DataFrame, level: str = "project", catalog: Catalog | Non
     out.insert(2, "name", [cat.name(c, lang) if c in cat.frame.index else c for c in out["code"]])
     out["_order"] = _order(out["code"], cat)
     return out.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def by_level_per_unit(frame: pd.DataFrame, level: str = "line", catalog: Catalog | None = None,
+                      lang: str = "vi") -> dict[str, pd.DataFrame]:
+    """:func:`by_level` of each unit's rows with ``capital_years=True``, for every unit of ``frame``
+    at once: ``{unit code: table}``. A scorecard reads its unit's table instead of grouping its
+    rows again: one grouping for a period (``year.once(by_level_per_unit, funding, ...)``), not
+    two per scorecard. Shares of plan are of the unit's own plan, as :func:`by_level` has them."""
+    check_lang(lang)
+    cat = _catalog(catalog)
+    rows = with_group(frame, level, cat)
+    keys = ["unit_code", "group_code"]
+    out = summarise(rows, keys)
+    plan = out["plan_vnd"]
+    out["share_of_total_plan"] = ratio(plan, plan.groupby(out["unit_code"], sort=False).transform("sum"))
+    rates = capital_rates(rows, keys)[[*keys, *CAPITAL_RATES]]
+    out = out.merge(rates, on=keys, how="left").rename(columns={"group_code": "code"})
+    out.insert(2, "level", [cat.frame.at[c, "level"] if c in cat.frame.index else "" for c in out["code"]])
+    out.insert(3, "name", [cat.name(c, lang) if c in cat.frame.index else c for c in out["code"]])
+    out["_order"] = _order(out["code"], cat)
+    out = out.sort_values("_order", kind="stable").drop(columns="_order")
+    return {code: part.drop(columns="unit_code").reset_index(drop=True)
+            for code, part in out.groupby("unit_code", sort=False)}
 
 
 def by_unit(frame: pd.DataFrame) -> pd.DataFrame:

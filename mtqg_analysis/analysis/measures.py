@@ -80,3 +80,12 @@ def summarise(frame: pd.DataFrame, by: list[str], total_plan_vnd: int | None = N
 def total(frame: pd.DataFrame) -> pd.Series:
     """The whole input as one row (quantities only when every line has the same unit)."""
     return summarise(frame.assign(_all="total"), ["_all"]).drop(columns="_all").iloc[0]
+
+
+def totals_by(frame: pd.DataFrame, key: str = "unit_code") -> pd.DataFrame:
+    """:func:`total` of each group of ``key`` at once, indexed by its values: row ``v`` holds
+    the figures of ``total(frame[frame[key] == v])``. One grouping for a period instead of one per
+    scorecard (``year.once(totals_by, funding)``)."""
+    out = summarise(frame, [key]).set_index(key)
+    out["share_of_total_plan"] = ratio(out["plan_vnd"], out["plan_vnd"])  # each group's share of itself, as total's
+    return out[MEASURES]

@@ -81,16 +81,22 @@ def change_against_previous(frames: Mapping, period: PeriodLike, keys: list[str]
 
 
 def trajectory(frames: Mapping, by: str | None = None, unit_code: str | None = None,
-               year: int | None = None) -> pd.DataFrame:
+               year: int | None = None, totals: Mapping | None = None) -> pd.DataFrame:
     """Year-to-date plan, disbursed and rates at each period of a year (default: the year of the
     latest period given): one row per period, or per period and value of ``by`` (a column of the
-    table, e.g. "line_code") with ``by="..."``. ``unit_code`` keeps one unit's rows."""
+    table, e.g. "line_code") with ``by="..."``. ``unit_code`` keeps one unit's rows; ``totals``:
+    ``{period: totals_by(frame)}`` when already computed, read for the unit instead of its rows."""
     frames = _frames(frames)
     if year is None and frames:
         year = parse_period(list(frames)[-1]).year
     rows = []
     for p, frame in frames.items():
         if parse_period(p).year != year:
+            continue
+        if unit_code is not None and not by and totals is not None and p in totals:
+            kept = totals[p]
+            if unit_code in kept.index:  # a unit without rows in a period has no row there
+                rows.append(kept.loc[[unit_code]].reset_index(drop=True).assign(period=p))
             continue
         if unit_code is not None:
             frame = frame[frame["unit_code"] == unit_code]

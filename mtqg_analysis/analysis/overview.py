@@ -89,19 +89,23 @@ def unit_overview(frame: pd.DataFrame, unit_code: str, units: Units | None = Non
                   period: PeriodLike | None = None, lang: str = "vi", n: int = 3,
                   ranked: pd.DataFrame | None = None, district: pd.DataFrame | None = None,
                   whole: pd.Series | None = None, communes: pd.Series | None = None,
-                  positions: dict | None = None) -> UnitOverview:
+                  positions: dict | None = None, lines: dict | None = None,
+                  totals: pd.DataFrame | None = None) -> UnitOverview:
     """The headline figures of ``unit_code``'s scorecard. ``ranked`` (``ranking(frame, units)``),
     ``district`` (``by_level(frame, "line", catalog, lang)``), ``whole`` (``total(frame)``),
-    ``communes`` (``communes_total(frame, units)``) and ``positions`` (``unit_positions(frame)``):
-    the same for every unit of the input, passed when already computed."""
+    ``communes`` (``communes_total(frame, units)``), ``positions`` (``unit_positions(frame)``),
+    ``lines`` (``by_level_per_unit(frame, "line", catalog, lang)``) and ``totals``
+    (``totals_by(frame)``): the same for every unit of the input, passed when already computed."""
     mine = rows_of_unit(frame, unit_code, positions)
     ranked = ranking(frame, units) if ranked is None else ranked
     row = ranked[ranked["unit_code"] == unit_code]
-    behind = lagging(unit_vs_district(frame, unit_code, catalog, lang, district=district, positions=positions))
+    behind = lagging(unit_vs_district(frame, unit_code, catalog, lang, district=district, positions=positions,
+                                      lines=lines))
     return UnitOverview(
         period=period_of(frame, period), unit_code=unit_code,
         unit_name=str(mine["unit_name"].iloc[0]) if len(mine) else unit_code,
-        is_commune=bool(commune_codes([unit_code], units)), mine=total(mine),
+        is_commune=bool(commune_codes([unit_code], units)),
+        mine=totals.loc[unit_code] if totals is not None and unit_code in totals.index else total(mine),
         whole=total(frame) if whole is None else whole,
         communes=communes_total(frame, units) if communes is None else communes,
         rank=int(row["rank"].iloc[0]) if len(row) else None,

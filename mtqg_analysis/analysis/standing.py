@@ -20,6 +20,7 @@ from ..domain.periods import Period, PeriodLike, parse_period
 from ..domain.text import vietnamese_sort_key
 from ..domain.units import Units, short_name
 from ..errors import ParameterError
+from .capital import CAPITAL_RATES
 from .levels import _catalog, by_level, by_line_unit, by_unit
 from .measures import text_column
 from .places import seen_at
@@ -160,13 +161,19 @@ def period_of(frame: pd.DataFrame, period: PeriodLike | None = None) -> Period:
 
 def unit_vs_district(frame: pd.DataFrame, unit_code: str, catalog: Catalog | None = None,
                      lang: str = "vi", capital_years: bool = False,
-                     district: pd.DataFrame | None = None, positions: dict | None = None) -> pd.DataFrame:
+                     district: pd.DataFrame | None = None, positions: dict | None = None,
+                     lines: dict | None = None) -> pd.DataFrame:
     """The unit's lines with both rates, beside the whole input's financial rate on the same line
     (``district_rate``); ``gap`` is unit minus district (negative: the unit is behind).
     ``capital_years`` adds the unit's rates of own-year and carried-over capital. ``district``:
     ``by_level(frame, "line", catalog, lang)`` when already computed (the same for every unit);
-    ``positions``: :func:`unit_positions` of ``frame``."""
-    mine = by_level(rows_of_unit(frame, unit_code, positions), "line", catalog, lang, capital_years)
+    ``positions``: :func:`unit_positions` of ``frame``; ``lines``: ``by_level_per_unit(frame,
+    "line", catalog, lang)``, every unit's lines computed at once."""
+    if lines is not None and unit_code in lines:
+        mine = lines[unit_code]
+        mine = mine.copy() if capital_years else mine.drop(columns=CAPITAL_RATES)
+    else:
+        mine = by_level(rows_of_unit(frame, unit_code, positions), "line", catalog, lang, capital_years)
     if district is None:
         district = by_level(frame, "line", catalog, lang)
     district = district.set_index("code")["financial_rate"]

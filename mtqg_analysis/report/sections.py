@@ -169,20 +169,23 @@ def provenance_section(parameters: dict, data_name: str, inputs: pd.DataFrame, l
 
 def unit_lines_table(funding: pd.DataFrame, unit_code: str, catalog: Catalog, captions: Captions, lang: str = "vi",
                      place: dict | None = None, unit_name: str = "", district: pd.DataFrame | None = None,
-                     whole: pd.Series | None = None, positions: dict | None = None) -> str:
+                     whole: pd.Series | None = None, positions: dict | None = None, lines: dict | None = None,
+                     totals: pd.DataFrame | None = None) -> str:
     """The unit's lines beside the whole place's rate on the same line, with the unit's total
-    (``district``, ``positions``: see :func:`mtqg_analysis.analysis.unit_vs_district`; ``whole``:
-    ``total(funding)``; each passed when already computed)."""
+    (``district``, ``positions``, ``lines``: see :func:`mtqg_analysis.analysis.unit_vs_district`;
+    ``whole``: ``total(funding)``; ``totals``: ``totals_by(funding)``; each passed when already
+    computed)."""
     mine = an.rows_of_unit(funding, unit_code, positions)
     carried = an.has_carried(mine)
-    comparison = an.unit_vs_district(funding, unit_code, catalog, lang, carried, district, positions)
+    comparison = an.unit_vs_district(funding, unit_code, catalog, lang, carried, district, positions, lines)
     comparison = comparison.assign(name=[short_line_name(c, catalog, lang) if c in catalog.frame.index else c
                                          for c in comparison["code"]])
     whole_name = place_words(place, lang)["whole"]
     headers = {"district_rate": fill("column.district_rate", lang, whole=whole_name)}
     columns = ["name", "code", "measure_unit", "plan_qty", "done_qty", "plan_vnd", "disbursed_vnd",
                "financial_rate", *(CAPITAL_COLUMNS if carried else []), "district_rate", "gap"]
-    total = {**_total(mine), "district_rate": (an.total(funding) if whole is None else whole)["financial_rate"]}
+    own = dict(totals.loc[unit_code]) if totals is not None and unit_code in totals.index else _total(mine)
+    total = {**own, "district_rate": (an.total(funding) if whole is None else whole)["financial_rate"]}
     total["gap"] = total["financial_rate"] - total["district_rate"]
     behind = (comparison["gap"] < 0) | ((comparison["plan_vnd"] > 0) & (comparison["disbursed_vnd"] == 0))
     return table_html(comparison[columns], lang, headers, total=total, total_label=label("text.total", lang),
