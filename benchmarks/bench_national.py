@@ -6,18 +6,19 @@
 For each size a data folder is generated (``national.py``: one province, N communes, one workbook a
 commune, the four periods of 2026; kept in ``--work`` and reused by a later run), then:
 
-0. first, once: ``--sample`` trivial notebooks (pandas + matplotlib, one chart) by the same local
-   pool: the floor;
 1. ``mtqg clean`` of the four periods (the first three, when stale, two at a time, not reported);
    the last one, 2026-12, alone, as a child process: its wall time and peak memory (``wait4``'s
    maxrss);
-2. the scorecards of 2026-12: every one up to ``--every-up-to`` units, else a fixed sample of
+2. the floor: as many trivial notebooks (pandas + matplotlib, one chart) as there are scorecards
+   below, by the same local pool, just before them;
+3. the scorecards of 2026-12: every one up to ``--every-up-to`` units, else a fixed sample of
    ``--sample`` (evenly spread over the units), rendered by the local pool (``--jobs`` workers,
-   one warm kernel each): wall time, and the mean time of a notebook in its worker (what
-   papermill, the page and the figures for the index took);
-3. the same scorecards on a Dask ``LocalCluster`` of ``--jobs`` worker processes (``--executor
+   one warm kernel each): wall time, and the median time of a notebook in its worker (what
+   papermill, the page and the figures for the index took; the median leaves out each worker's
+   first notebook, which starts its kernel);
+4. the same scorecards on a Dask ``LocalCluster`` of ``--jobs`` worker processes (``--executor
    dask``);
-4. at ``--all-at`` units (one of the sizes): the period's report alone in one warm kernel, then
+5. at ``--all-at`` units (one of the sizes): the period's report alone in one warm kernel, then
    the whole command ``mtqg report --period 2026-12 --units all --jobs J --force`` as a child
    process (the report and every scorecard, the index): its wall time and peak memory.
 
@@ -91,7 +92,9 @@ def scorecard_jobs(data: Path, reports: Path, sample: int | None):
 
 
 def render(jobs, n_jobs: int, executor: str = "local") -> tuple[float, float]:
-    """Wall seconds of the renders and the mean seconds of a notebook in its worker."""
+    """Wall seconds of the renders and the median seconds of a notebook in its worker."""
+    import statistics
+
     from mtqg_analysis.render.batch import run_jobs
 
     start = time.perf_counter()
@@ -99,7 +102,18 @@ def render(jobs, n_jobs: int, executor: str = "local") -> tuple[float, float]:
     wall = time.perf_counter() - start
     failed = [o.message for o in outcomes if o.status != "rendered"]
     assert not failed, failed
-    return wall, sum(o.seconds for o in outcomes) / len(outcomes)
+    return wall, statistics.median(o.seconds for o in outcomes)
+
+
+def floor_jobs(count: int, work: Path) -> list:
+    """``count`` renders of a trivial notebook (pandas + matplotlib, one chart): the floor."""
+    from mtqg_analysis.render.jobs import Job
+
+    trivial = work / "trivial.ipynb"
+    if not trivial.exists():
+        trivial_notebook(trivial)
+    return [Job(PERIODS[-1], f"t{i:04d}", str(trivial), str(work / "floor"), {"period": PERIODS[-1]}, "t", "vi")
+            for i in range(count)]
 
 
 REPORT_LINE = re.compile(r"rendered \S+ report \(([0-9.]+) s\)")
@@ -121,19 +135,16 @@ def all_units(data: Path, jobs: int, log: Path) -> dict:
             "report_in_run": float(found.group(1)) if found else float("nan")}
 
 
-def table(args, floor, rows, every) -> str:
+def table(args, rows, every) -> str:
     lines = [f"{platform.python_version()}, {os.cpu_count()} CPU(s), {platform.machine()} {platform.system()}, "
              f"load average now: {os.getloadavg()[0]:.1f}; --jobs {args.jobs}", "",
-             f"Floor: {args.sample} trivial notebooks, same local pool: {floor[0]:.1f} s "
-             f"({floor[0] / args.sample:.2f} s a notebook; {floor[1]:.2f} s in its worker)", "",
-             "| units | clean 2026-12 | peak memory | scorecards | local pool | per scorecard | vs floor "
-             "| in worker | Dask LocalCluster | per scorecard | Dask / local |",
+             "| units | clean 2026-12 | peak memory | scorecards | floor | local pool | per scorecard | vs floor "
+             "| in worker (floor) | Dask LocalCluster | Dask / local |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for n, units, clean_s, clean_mb, k, lw, le, dw, de in rows:
+    for n, units, clean_s, clean_mb, k, fw, fe, lw, le, dw, de in rows:
         which = f"{k} (all)" if units <= every else str(k)
-        lines.append(f"| {units:,} | {clean_s:.1f} s | {clean_mb:.0f} MB | {which} | {lw:.1f} s | {lw / k:.2f} s "
-                     f"| {lw / k / (floor[0] / args.sample):.2f}x | {le:.2f} s | {dw:.1f} s | {dw / k:.2f} s "
-                     f"| {dw / lw:.2f}x |")
+        lines.append(f"| {units:,} | {clean_s:.1f} s | {clean_mb:.0f} MB | {which} | {fw:.1f} s | {lw:.1f} s "
+                     f"| {lw / k:.2f} s | {lw / fw:.2f}x | {le:.2f} s ({fe:.2f} s) | {dw:.1f} s | {dw / lw:.2f}x |")
     return "\n".join(lines) + "\n"
 
 
@@ -151,8 +162,6 @@ def main() -> int:
     if args.all_at is not None and args.all_at not in args.sizes:
         parser.error("--all-at must be one of --sizes")
 
-    from mtqg_analysis.render.jobs import Job
-
     out = ROOT / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
     text = ""
@@ -163,13 +172,6 @@ def main() -> int:
         (out / "national.md").write_text(text, encoding="utf-8")
 
     work = Path(tempfile.mkdtemp(prefix="mtqg-national-floor-"))
-    trivial = work / "trivial.ipynb"
-    trivial_notebook(trivial)
-    floor_jobs = [Job(PERIODS[-1], f"t{i:02d}", str(trivial), str(work / "floor"), {"period": PERIODS[-1]}, "t", "vi")
-                  for i in range(args.sample)]
-    floor = render(floor_jobs, args.jobs)
-    print(f"floor: {floor}", flush=True)
-
     rows, whole = [], None
     for n in args.sizes:
         root = args.work / f"u{n}"
@@ -178,20 +180,23 @@ def main() -> int:
         clean_s, clean_mb = clean(root)
         reports = Path(tempfile.mkdtemp(prefix=f"mtqg-national-{n}-"))
         jobs, units = scorecard_jobs(root, reports, None if n <= args.every_up_to else args.sample)
+        floor_wall, floor_each = render(floor_jobs(len(jobs), work), args.jobs)
         local_wall, local_each = render(jobs, args.jobs)
         dask_wall, dask_each = render(jobs, args.jobs, "dask")
-        rows.append((n, units, clean_s, clean_mb, len(jobs), local_wall, local_each, dask_wall, dask_each))
+        rows.append((n, units, clean_s, clean_mb, len(jobs), floor_wall, floor_each, local_wall, local_each,
+                     dask_wall, dask_each))
         print(rows[-1], flush=True)
         text = ""
-        save(table(args, floor, rows, args.every_up_to))
+        save(table(args, rows, args.every_up_to))
     if args.all_at is not None:
         whole = all_units(args.work / f"u{args.all_at}", args.jobs, out / "national-all.log")
         print(whole, flush=True)
         n = whole["pages"]
+        floor_wall, _ = render(floor_jobs(n, work), args.jobs)
         save(f"\n`mtqg report --period {PERIODS[-1]} --units all --jobs {args.jobs} --force` at {args.all_at:,} units "
              f"(a child process): {n:,} pages (the report and {n - 1:,} scorecards) in {whole['total']:.1f} s "
-             f"({whole['total'] / 60:.1f} min; {whole['total'] / n:.2f} s a page, "
-             f"{whole['total'] / n / (floor[0] / args.sample):.2f}x the floor's time a notebook), "
+             f"({whole['total'] / 60:.1f} min; {whole['total'] / n:.2f} s a page; {n:,} trivial notebooks by the "
+             f"same pool just after: {floor_wall:.1f} s, {whole['total'] / floor_wall:.2f}x), "
              f"peak memory {whole['peak']:.0f} MB (the largest process). The report of {args.all_at:,} units: "
              f"{whole['alone']:.1f} s alone in one warm kernel, {whole['report_in_run']:.1f} s in its worker "
              f"during the run.\n")
