@@ -7,6 +7,8 @@ level stays as itself (DA8 at level "subproject" is DA8).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from ..domain.catalog import LEVELS, Catalog, load_catalog
@@ -92,8 +94,26 @@ def by_level(frame: pd.DataFrame, level: str = "project", catalog: Catalog | Non
     return out.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
+class PerUnit(Mapping):
+    """``{unit code: its rows of a table}``, each cut out when asked for (thousands of units: a
+    worker asks for the few it renders)."""
+
+    def __init__(self, table: pd.DataFrame):
+        self._rows = table.drop(columns="unit_code")
+        self._at = table.groupby("unit_code", sort=False).indices
+
+    def __getitem__(self, unit_code: str) -> pd.DataFrame:
+        return self._rows.iloc[self._at[unit_code]].reset_index(drop=True)
+
+    def __iter__(self):
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+
 def by_level_per_unit(frame: pd.DataFrame, level: str = "line", catalog: Catalog | None = None,
-                      lang: str = "vi") -> dict[str, pd.DataFrame]:
+                      lang: str = "vi") -> PerUnit:
     """:func:`by_level` of each unit's rows with ``capital_years=True``, for every unit of ``frame``
     at once: ``{unit code: table}``. A scorecard reads its unit's table instead of grouping its
     rows again: one grouping for a period (``year.once(by_level_per_unit, funding, ...)``), not
@@ -107,12 +127,12 @@ def by_level_per_unit(frame: pd.DataFrame, level: str = "line", catalog: Catalog
     out["share_of_total_plan"] = ratio(plan, plan.groupby(out["unit_code"], sort=False).transform("sum"))
     rates = capital_rates(rows, keys)[[*keys, *CAPITAL_RATES]]
     out = out.merge(rates, on=keys, how="left").rename(columns={"group_code": "code"})
-    out.insert(2, "level", [cat.frame.at[c, "level"] if c in cat.frame.index else "" for c in out["code"]])
-    out.insert(3, "name", [cat.name(c, lang) if c in cat.frame.index else c for c in out["code"]])
-    out["_order"] = _order(out["code"], cat)
-    out = out.sort_values("_order", kind="stable").drop(columns="_order")
-    return {code: part.drop(columns="unit_code").reset_index(drop=True)
-            for code, part in out.groupby("unit_code", sort=False)}
+    codes = out["code"].unique()  # each code looked up once, not once a unit
+    known = {c: c in cat.frame.index for c in codes}
+    out.insert(2, "level", out["code"].map({c: cat.frame.at[c, "level"] if known[c] else "" for c in codes}))
+    out.insert(3, "name", out["code"].map({c: cat.name(c, lang) if known[c] else c for c in codes}))
+    out["_order"] = out["code"].map(dict(zip(codes, _order(codes, cat))))
+    return PerUnit(out.sort_values("_order", kind="stable").drop(columns="_order"))
 
 
 def by_unit(frame: pd.DataFrame) -> pd.DataFrame:
