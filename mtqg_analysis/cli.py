@@ -156,9 +156,11 @@ def _periods_from_args(args) -> list[str]:
 
 
 def _run_report(args) -> int:
+    from .render.kernel import skip_iri_grammar
     from .render.params import validate_lang, validate_phase
     from .render.run import run_report
 
+    skip_iri_grammar()
     lang = validate_lang(args.lang)
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError("--jobs must be at least 1")

@@ -250,3 +250,27 @@ def test_summary_cells_that_look_like_formulas_are_text():
 
     assert [safe_text(v) for v in ["=1+1", "+84", "-x", "@SUM(A1)", "Tạm ứng"]] == ["'=1+1", "'+84", "'-x",
                                                                                     "'@SUM(A1)", "Tạm ứng"]
+
+
+def test_our_processes_skip_the_iri_grammar_and_still_validate_notebooks():
+    """The mtqg command and its workers hide rfc3987_syntax (a 1.2 s grammar compile that
+    jsonschema pays on import to check "iri" strings); nbformat's validation is unchanged."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from mtqg_analysis.render.kernel import skip_iri_grammar\n"
+        "skip_iri_grammar()\n"
+        "import jsonschema, nbformat, papermill\n"
+        "assert sys.modules['rfc3987_syntax'] is None\n"
+        "assert 'iri' not in jsonschema.FormatChecker().checkers\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1')])\n"
+        "nbformat.validate(nb)\n"
+        "nb.cells[0]['outputs'] = [{'output_type': 'nonsense'}]\n"
+        "try:\n"
+        "    nbformat.validate(nb)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('refused')\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "refused\n", done.stderr

@@ -41,8 +41,9 @@ def _kernel_plugin(local: bool):
         idempotent = True
 
         def setup(self, worker):
-            from .kernel import WarmKernel, adopt_worker_kernel
+            from .kernel import WarmKernel, adopt_worker_kernel, skip_iri_grammar
 
+            skip_iri_grammar()
             if local:
                 import signal
                 import threading

@@ -299,6 +299,16 @@ class WarmKernel:
             self.shutdown()
 
 
+def skip_iri_grammar() -> None:
+    """In a process of our own (the ``mtqg`` command, a worker of its pool or of Dask), before
+    nbformat is imported: hide ``rfc3987_syntax`` from it. jsonschema, which nbformat imports,
+    imports that package when it is installed (jupyter-events brings it) to check "iri" strings,
+    and compiling its grammar costs 1.2 s of every process that imports nbformat; no notebook
+    schema asks for such a check. Left alone where jsonschema is already imported."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # None in sys.modules: importing it fails
+
+
 # This worker process's kernel (set by :func:`start_worker` in processes of the pool).
 _worker_kernel: WarmKernel | None = None
 
@@ -317,6 +327,7 @@ def start_worker() -> None:
     import signal
 
     global _worker_kernel
+    skip_iri_grammar()
     _worker_kernel = WarmKernel()
     atexit.register(_worker_kernel.shutdown)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
