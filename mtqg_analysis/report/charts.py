@@ -51,8 +51,9 @@ def ranking_figure(ranking: pd.DataFrame, lang: str = "vi", highlight: str | Non
                    average: float | None = None, compact: bool = False):
     """Horizontal bars of the communes' financial rates, best at the top; ``highlight`` one unit;
     ``average`` draws the communes' combined rate as a dashed line; ``compact``: thinner bars (a
-    scorecard, which must fit one page). More than :data:`MAX_BARS` units: the same at a fixed
-    size, as :func:`ranking_distribution_figure`."""
+    chart that must fit a small space). More than :data:`MAX_BARS` units: the same at a fixed
+    size, as :func:`ranking_distribution_figure`. (The scorecard draws its ranking in HTML:
+    :func:`mtqg_analysis.report.bars.ranking_bars_html`.)"""
     ranked = ranking.dropna(subset=["financial_rate"])
     if len(ranked) > MAX_BARS:
         return ranking_distribution_figure(ranked, lang, highlight, average)
