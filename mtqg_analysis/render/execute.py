@@ -136,7 +136,6 @@ def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
 
     The notebook runs in ``kernel``, else in this worker process's kernel, else in a kernel started
     for it alone."""
-    import nbformat
     import papermill as pm
 
     from ..report.page import notebook_to_html
@@ -156,10 +155,11 @@ def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
     logging.getLogger("papermill").setLevel(logging.WARNING)
     try:
         km = kernel.prepare(cwd)
-        # km: nbclient runs the cells in this started kernel and leaves it running afterwards
-        pm.execute_notebook(job.notebook, str(running), parameters=job.parameters, kernel_name="python3",
-                            progress_bar=False, cwd=cwd, km=km, engine_name=register_engine(),
-                            request_save_on_cell_execute=False, keep_at=str(running))
+        # km: nbclient runs the cells in this started kernel and leaves it running afterwards;
+        # executed: the notebook papermill wrote to ``running``, converted from memory
+        executed = pm.execute_notebook(job.notebook, str(running), parameters=job.parameters, kernel_name="python3",
+                                       progress_bar=False, cwd=cwd, km=km, engine_name=register_engine(),
+                                       request_save_on_cell_execute=False, keep_at=str(running))
     except Exception as exc:  # noqa: BLE001  (any failure of a notebook is reported, not raised)
         kernel.discard()  # whatever state the failure left must not reach the next notebook
         if running.exists():
@@ -169,8 +169,8 @@ def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
         running.unlink(missing_ok=True)
         raise
     try:
-        nb = nbformat.read(running, as_version=4)
-        atomic.write_text(job.html_path, notebook_to_html(nb, job.title, job.lang, nav=navigation(job)))
+        atomic.write_text(job.html_path, notebook_to_html(executed, job.title, job.lang, nav=navigation(job),
+                                                          keep=False))
         if job.kind == "phase":  # a phase summary is one page: no workbook, no notice, no figures to index
             figures = {}
         else:

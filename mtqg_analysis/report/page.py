@@ -114,11 +114,13 @@ def page(body: str, title: str, lang: str = "vi", template: str = "page.html.j2"
         toc_title=label("text.toc_title", lang), nav_label=label("nav.label", lang), **context)
 
 
-def notebook_to_html(nb, title: str, lang: str = "vi", **context) -> str:
-    """HTML of an executed notebook: outputs only, self-contained (``context``: see :func:`page`)."""
+def notebook_to_html(nb, title: str, lang: str = "vi", keep: bool = True, **context) -> str:
+    """HTML of an executed notebook: outputs only, self-contained (``context``: see :func:`page`).
+    The conversion removes the cells tagged to be left out: ``keep=False`` lets it work on ``nb``
+    itself instead of a copy, for a caller that has no further use for it."""
     import copy
 
-    body, _resources = exporter().from_notebook_node(copy.deepcopy(nb))
+    body, _resources = exporter().from_notebook_node(copy.deepcopy(nb) if keep else nb)
     return page(body, title, lang, **context)
 
 
