@@ -17,9 +17,11 @@ import math
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from ..domain.labels import fill, label
 from ..domain.notation import percent
+from ..domain.resources import read_text
 from ..domain.units import short_name
 from .charts import MAX_BARS, NEIGHBOURS, RATE_CAP
 from .page import templates
@@ -47,7 +49,7 @@ def ranking_bars_html(ranking: pd.DataFrame, lang: str = "vi", highlight: str | 
     ranked = ranking.dropna(subset=["financial_rate"])
     has_average = average is not None and not math.isnan(average)
     codes = list(ranked["unit_code"])
-    context = {"caption": caption, "rate_axis": label("chart.rate_axis", lang), "bars": [], "near_title": "",
+    context = {"caption": caption, "css": Markup(read_text("templates/ranking_bars.css")), "rate_axis": label("chart.rate_axis", lang), "bars": [], "near_title": "",
                "average_text": fill("chart.average", lang, rate=percent(average, lang)) if has_average else "",
                "histogram": None}
     if len(ranked) <= MAX_BARS:
