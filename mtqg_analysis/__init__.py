@@ -37,15 +37,15 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 # The figures of mtqg_analysis.analysis (tests/test_api.py checks this list against its __all__).
 _ANALYSIS = (
     "MEASURES", "Overview", "UnitOverview", "add_rates", "behind_pace", "by_budget_source", "by_capital_kind",
-    "by_capital_type", "by_level", "by_line_unit", "by_name", "by_place", "by_tree", "by_unit", "by_unit_level",
+    "by_capital_type", "by_level", "by_level_per_unit", "by_line_unit", "by_name", "by_place", "by_tree", "by_unit", "by_unit_level",
     "capital_rates", "carried_years", "change_against_previous", "commune_codes", "communes_total",
     "counts_by_check", "district_change", "full_and_none", "has_carried", "has_levels", "in_period_change",
     "is_carried", "is_own_budget", "lagging", "lagging_lines", "line_change", "line_units", "overview",
     "own_budget", "own_year_plans", "period_of", "phase_by_project", "phase_by_year", "phase_rows",
     "pivot_rates", "place_name", "place_of", "placed_periods", "plan_adjustments", "project_years", "ranking",
     "ratio", "reorganisation", "rows_of_unit", "seen_at", "sorted_names", "stack_periods", "summarise", "top_unit", "top_units",
-    "total", "trajectory", "unit_levels", "unit_notes", "unit_overview", "unit_positions", "unit_rows",
-    "unit_vs_district",
+    "total", "totals_by", "trajectory", "unit_levels", "unit_notes", "unit_overview", "unit_positions", "unit_rows",
+    "unit_total", "unit_vs_district",
     "units_disbursed_any", "units_disbursed_full", "units_disbursed_none", "units_nothing_disbursed",
     "units_outputs_done", "with_effective_capital", "with_group", "with_line_names", "worst_units",
 )

@@ -73,6 +73,17 @@ def with_group(frame: pd.DataFrame, level: str, catalog: Catalog | None = None) 
     return out
 
 
+def _in_catalog_order(out: pd.DataFrame, cat: Catalog, lang: str, at: int) -> pd.DataFrame:
+    """``out`` (a ``code`` column) with the catalog's ``level`` and ``name`` of each code inserted
+    at column ``at``, sorted into catalog order (stable); each code looked up once."""
+    codes = out["code"].unique()
+    known = {c: c in cat.frame.index for c in codes}
+    out.insert(at, "level", out["code"].map({c: cat.frame.at[c, "level"] if known[c] else "" for c in codes}))
+    out.insert(at + 1, "name", out["code"].map({c: cat.name(c, lang) if known[c] else c for c in codes}))
+    out["_order"] = out["code"].map(dict(zip(codes, _order(codes, cat))))
+    return out.sort_values("_order", kind="stable").drop(columns="_order")
+
+
 def by_level(frame: pd.DataFrame, level: str = "project", catalog: Catalog | None = None,
              lang: str = "vi", capital_years: bool = False) -> pd.DataFrame:
     """One row per catalog code at ``level`` (``code``, ``level``, ``name``), in catalog order.
@@ -87,11 +98,8 @@ def by_level(frame: pd.DataFrame, level: str = "project", catalog: Catalog | Non
     out = summarise(rows, ["group_code"]).rename(columns={"group_code": "code"})
     if capital_years:
         rates = capital_rates(rows, ["group_code"]).rename(columns={"group_code": "code"})
-        out = out.merge(rates[["code", "own_financial_rate", "carried_financial_rate"]], on="code", how="left")
-    out.insert(1, "level", [cat.frame.at[c, "level"] if c in cat.frame.index else "" for c in out["code"]])
-    out.insert(2, "name", [cat.name(c, lang) if c in cat.frame.index else c for c in out["code"]])
-    out["_order"] = _order(out["code"], cat)
-    return out.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+        out = out.merge(rates[["code", *CAPITAL_RATES]], on="code", how="left")
+    return _in_catalog_order(out, cat, lang, 1).reset_index(drop=True)
 
 
 class PerUnit(Mapping):
@@ -127,12 +135,7 @@ def by_level_per_unit(frame: pd.DataFrame, level: str = "line", catalog: Catalog
     out["share_of_total_plan"] = ratio(plan, plan.groupby(out["unit_code"], sort=False).transform("sum"))
     rates = capital_rates(rows, keys)[[*keys, *CAPITAL_RATES]]
     out = out.merge(rates, on=keys, how="left").rename(columns={"group_code": "code"})
-    codes = out["code"].unique()  # each code looked up once, not once a unit
-    known = {c: c in cat.frame.index for c in codes}
-    out.insert(2, "level", out["code"].map({c: cat.frame.at[c, "level"] if known[c] else "" for c in codes}))
-    out.insert(3, "name", out["code"].map({c: cat.name(c, lang) if known[c] else c for c in codes}))
-    out["_order"] = out["code"].map(dict(zip(codes, _order(codes, cat))))
-    return PerUnit(out.sort_values("_order", kind="stable").drop(columns="_order"))
+    return PerUnit(_in_catalog_order(out, cat, lang, 2))
 
 
 def by_unit(frame: pd.DataFrame) -> pd.DataFrame:

@@ -6,6 +6,7 @@ district's (or province's) own budget is given apart (:mod:`.places`).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,7 +17,7 @@ from ..domain.units import Units
 from .levels import by_level
 from .measures import total
 from .places import communes_total, own_budget, place_of
-from .standing import commune_codes, lagging, period_of, ranking, rows_of_unit, unit_vs_district
+from .standing import commune_codes, lagging, period_of, ranking, rows_of_unit, unit_total, unit_vs_district
 
 
 @dataclass
@@ -89,7 +90,7 @@ def unit_overview(frame: pd.DataFrame, unit_code: str, units: Units | None = Non
                   period: PeriodLike | None = None, lang: str = "vi", n: int = 3,
                   ranked: pd.DataFrame | None = None, district: pd.DataFrame | None = None,
                   whole: pd.Series | None = None, communes: pd.Series | None = None,
-                  positions: dict | None = None, lines: dict | None = None,
+                  positions: dict | None = None, lines: Mapping | None = None,
                   totals: pd.DataFrame | None = None) -> UnitOverview:
     """The headline figures of ``unit_code``'s scorecard. ``ranked`` (``ranking(frame, units)``),
     ``district`` (``by_level(frame, "line", catalog, lang)``), ``whole`` (``total(frame)``),
@@ -105,7 +106,7 @@ def unit_overview(frame: pd.DataFrame, unit_code: str, units: Units | None = Non
         period=period_of(frame, period), unit_code=unit_code,
         unit_name=str(mine["unit_name"].iloc[0]) if len(mine) else unit_code,
         is_commune=bool(commune_codes([unit_code], units)),
-        mine=totals.loc[unit_code] if totals is not None and unit_code in totals.index else total(mine),
+        mine=unit_total(frame, unit_code, positions, totals),
         whole=total(frame) if whole is None else whole,
         communes=communes_total(frame, units) if communes is None else communes,
         rank=int(row["rank"].iloc[0]) if len(row) else None,

@@ -9,7 +9,7 @@ are left out of rankings.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,7 @@ from ..domain.units import Units, short_name
 from ..errors import ParameterError
 from .capital import CAPITAL_RATES
 from .levels import _catalog, by_level, by_line_unit, by_unit
-from .measures import text_column
+from .measures import text_column, total
 from .places import seen_at
 
 RATES = {"financial": "financial_rate", "physical": "physical_rate"}
@@ -162,7 +162,7 @@ def period_of(frame: pd.DataFrame, period: PeriodLike | None = None) -> Period:
 def unit_vs_district(frame: pd.DataFrame, unit_code: str, catalog: Catalog | None = None,
                      lang: str = "vi", capital_years: bool = False,
                      district: pd.DataFrame | None = None, positions: dict | None = None,
-                     lines: dict | None = None) -> pd.DataFrame:
+                     lines: Mapping | None = None) -> pd.DataFrame:
     """The unit's lines with both rates, beside the whole input's financial rate on the same line
     (``district_rate``); ``gap`` is unit minus district (negative: the unit is behind).
     ``capital_years`` adds the unit's rates of own-year and carried-over capital. ``district``:
@@ -209,6 +209,16 @@ def rows_of_unit(frame: pd.DataFrame, unit_code: str, positions: dict | None = N
     if positions is None:
         return frame[frame["unit_code"] == unit_code]
     return frame.iloc[positions.get(unit_code, np.empty(0, dtype="int64"))]
+
+
+def unit_total(frame: pd.DataFrame, unit_code: str, positions: dict | None = None,
+               totals: pd.DataFrame | None = None) -> pd.Series:
+    """``total`` of the unit's rows: read from ``totals`` (:func:`~.measures.totals_by` of
+    ``frame``, every unit's at once) when given and holding the unit, else computed from its rows
+    (``positions``: see :func:`rows_of_unit`)."""
+    if totals is not None and unit_code in totals.index:
+        return totals.loc[unit_code]
+    return total(rows_of_unit(frame, unit_code, positions))
 
 
 def unit_rows(frame: pd.DataFrame, unit_code: str, positions: dict | None = None) -> pd.DataFrame:

@@ -49,39 +49,41 @@ def ranking_bars_html(ranking: pd.DataFrame, lang: str = "vi", highlight: str | 
     ranked = ranking.dropna(subset=["financial_rate"])
     has_average = average is not None and not math.isnan(average)
     codes = list(ranked["unit_code"])
-    context = {"caption": caption, "css": Markup(read_text("templates/ranking_bars.css")), "rate_axis": label("chart.rate_axis", lang), "bars": [], "near_title": "",
-               "average_text": fill("chart.average", lang, rate=percent(average, lang)) if has_average else "",
-               "histogram": None}
-    if len(ranked) <= MAX_BARS:
-        top = max([100.0, *(ranked["financial_rate"] * 100)])
-        context.update(bars=_bars(ranked, highlight, top, lang), top=f"{top:.0f}%",
+    at = codes.index(highlight) if highlight in codes else None  # the unit's place among the ranked
+    context = {"caption": caption, "css": Markup(read_text("templates/ranking_bars.css")),
+               "rate_axis": label("chart.rate_axis", lang), "bars": [], "near_title": "", "histogram": None,
+               "average_text": fill("chart.average", lang, rate=percent(average, lang)) if has_average else ""}
+    # a bar each, or past MAX_BARS the unit's neighbours (none when the unit is not ranked)
+    shown = ranked if len(ranked) <= MAX_BARS else (
+        ranked.iloc[max(0, at - NEIGHBOURS):at + NEIGHBOURS + 1] if at is not None else ranked.iloc[:0])
+    if len(shown):
+        top = max([100.0, *(shown["financial_rate"] * 100)])
+        context.update(bars=_bars(shown, highlight, top, lang), top=f"{top:.0f}%",
                        average_at=_share(average * 100, top) if has_average else "")
-        return templates().get_template("ranking_bars.html.j2").render(**context)
+    if len(ranked) > MAX_BARS:
+        if at is not None:
+            context["near_title"] = fill("chart.neighbours", lang, first=int(shown["rank"].min()),
+                                         last=int(shown["rank"].max()), total=len(ranked))
+        context["histogram"] = _histogram(ranked, at, average if has_average else None, lang)
+    return templates().get_template("ranking_bars.html.j2").render(**context)
+
+
+def _histogram(ranked: pd.DataFrame, at: int | None, average: float | None, lang: str) -> dict:
+    """Every ranked unit's rate in :data:`BIN`-point bins up to 100% (or past, up to
+    :data:`~.charts.RATE_CAP`), the bin of the unit at position ``at`` marked."""
     rates = ranked["financial_rate"].to_numpy(dtype=float) * 100
-    if highlight in codes:
-        at = codes.index(highlight)
-        near = ranked.iloc[max(0, at - NEIGHBOURS):at + NEIGHBOURS + 1]
-        near_top = max([100.0, *(near["financial_rate"] * 100)])
-        context.update(bars=_bars(near, highlight, near_top, lang), top=f"{near_top:.0f}%",
-                       average_at=_share(average * 100, near_top) if has_average else "",
-                       near_title=fill("chart.neighbours", lang, first=int(near["rank"].min()),
-                                       last=int(near["rank"].max()), total=len(ranked)))
     top = min(max(100.0, math.ceil(rates.max() / BIN) * BIN), RATE_CAP)
     edges = np.arange(0, top + BIN, BIN)
     counts, _ = np.histogram(np.clip(rates, 0, top), bins=edges)
-    mine_bin = (min(int(min(rates[codes.index(highlight)], top) // BIN), len(counts) - 1)
-                if highlight in codes else None)
+    mine_bin = min(int(min(rates[at], top) // BIN), len(counts) - 1) if at is not None else None
     tallest = max(int(counts.max()), 1)
-    unit_name = (short_name(str(ranked["unit_name"].iloc[codes.index(highlight)])) if highlight in codes else "")
-    context["histogram"] = {
+    return {
         "title": fill("chart.distribution", lang, total=len(ranked)),
         "bins": [{"height": _share(count, tallest), "mine": i == mine_bin,
-                  "label": f"{percent(lo / 100, lang, decimals=0)}–{percent(hi / 100, lang, decimals=0)}: "
-                           f"{count}"}
+                  "label": f"{percent(lo / 100, lang, decimals=0)}–{percent(hi / 100, lang, decimals=0)}: {count}"}
                  for i, (count, lo, hi) in enumerate(zip(counts, edges[:-1], edges[1:]))],
         "scale": fill("chart.units_scale", lang, units=label("chart.units_axis", lang), tallest=tallest),
         "ticks": [percent(t / 100, lang, decimals=0) for t in np.linspace(0, top, 5)],
-        "average_at": _share(average * 100, top) if has_average else "",
-        "mine_text": (f"{unit_name}: {percent(rates[codes.index(highlight)] / 100, lang)}"
-                      if highlight in codes else "")}
-    return templates().get_template("ranking_bars.html.j2").render(**context)
+        "average_at": _share(average * 100, top) if average is not None else "",
+        "mine_text": (f"{short_name(str(ranked['unit_name'].iloc[at]))}: {percent(rates[at] / 100, lang)}"
+                      if at is not None else "")}

@@ -6,6 +6,7 @@ figures in the order they are shown. The figures are those of :mod:`mtqg_analysi
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -169,7 +170,7 @@ def provenance_section(parameters: dict, data_name: str, inputs: pd.DataFrame, l
 
 def unit_lines_table(funding: pd.DataFrame, unit_code: str, catalog: Catalog, captions: Captions, lang: str = "vi",
                      place: dict | None = None, unit_name: str = "", district: pd.DataFrame | None = None,
-                     whole: pd.Series | None = None, positions: dict | None = None, lines: dict | None = None,
+                     whole: pd.Series | None = None, positions: dict | None = None, lines: Mapping | None = None,
                      totals: pd.DataFrame | None = None) -> str:
     """The unit's lines beside the whole place's rate on the same line, with the unit's total
     (``district``, ``positions``, ``lines``: see :func:`mtqg_analysis.analysis.unit_vs_district`;
@@ -184,8 +185,8 @@ def unit_lines_table(funding: pd.DataFrame, unit_code: str, catalog: Catalog, ca
     headers = {"district_rate": fill("column.district_rate", lang, whole=whole_name)}
     columns = ["name", "code", "measure_unit", "plan_qty", "done_qty", "plan_vnd", "disbursed_vnd",
                "financial_rate", *(CAPITAL_COLUMNS if carried else []), "district_rate", "gap"]
-    own = dict(totals.loc[unit_code]) if totals is not None and unit_code in totals.index else _total(mine)
-    total = {**own, "district_rate": (an.total(funding) if whole is None else whole)["financial_rate"]}
+    total = {**an.unit_total(funding, unit_code, positions, totals),
+             "district_rate": (an.total(funding) if whole is None else whole)["financial_rate"]}
     total["gap"] = total["financial_rate"] - total["district_rate"]
     behind = (comparison["gap"] < 0) | ((comparison["plan_vnd"] > 0) & (comparison["disbursed_vnd"] == 0))
     return table_html(comparison[columns], lang, headers, total=total, total_label=label("text.total", lang),
