@@ -29,23 +29,22 @@ unit = an.unit_overview(funding, unit_code, units, catalog, year.period, lang, r
                         whole=whole, communes=communes, positions=at, lines=lines, totals=totals)
 place = year.once(an.place_of, funding, units)
 captions = rp.Captions(lang)
-
-# %%
 rp.show_html(rp.unit_headline_html(unit, place, catalog, lang, mine=mine))
 
 # %%
-rp.section("unit_lines", lang)
-rp.show_html(rp.unit_lines_table(funding, unit_code, catalog, captions, lang, place, unit.unit_name, district,
+# each section one output: its heading and its table shown together
+rp.show_html(rp.heading_html("unit_lines", lang),
+             rp.unit_lines_table(funding, unit_code, catalog, captions, lang, place, unit.unit_name, district,
                                  whole, at, lines, totals))
 
 # %%
-rp.section("unit_rank", lang)
-rp.show_html(rp.ranking_bars_html(ranked, lang, highlight=unit_code, average=communes["financial_rate"],
+rp.show_html(rp.heading_html("unit_rank", lang),
+             rp.ranking_bars_html(ranked, lang, highlight=unit_code, average=communes["financial_rate"],
                                   caption=captions.figure("unit_rank", unit=unit.unit_name)))
 
 # %%
-rp.section("unit_notes", lang)
-rp.show_html(rp.notes_table(mine, catalog, captions, lang, "unit_notes", unit=unit.unit_name))
+rp.show_html(rp.heading_html("unit_notes", lang),
+             rp.notes_table(mine, catalog, captions, lang, "unit_notes", unit=unit.unit_name))
 
 # %% [markdown] tags=["remove-cell"]
 # The year so far: only from the second period of a year (in the first, it is the table above).
@@ -54,14 +53,14 @@ rp.show_html(rp.notes_table(mine, catalog, captions, lang, "unit_notes", unit=un
 # the unit's rows in each period of the year (placed within today's boundaries), each found by a lookup
 own = {p: an.rows_of_unit(frame, unit_code, year.once(an.unit_positions, frame)) for p, frame in periods.items()}
 if year.previous is not None:
-    rp.section("unit_trajectory", lang)
     moved = year.once(an.reorganisation, periods, units)
-    rp.show_markdown(rp.across_change_note(moved[moved["unit_code"] == unit_code], lang))
     totals_of = {p: year.once(an.totals_by, frame) for p, frame in periods.items()}  # each period grouped once
-    rp.show_table(an.trajectory(own, unit_code=unit_code, totals=totals_of)[rp.TRAJECTORY_COLUMNS], lang,
-                  caption=captions.table("unit_trajectory", unit=unit.unit_name))
+    rp.show_html(rp.heading_html("unit_trajectory", lang),
+                 rp.paragraph_html(rp.across_change_note(moved[moved["unit_code"] == unit_code], lang)),
+                 rp.table_or_text_html(an.trajectory(own, unit_code=unit_code, totals=totals_of)[rp.TRAJECTORY_COLUMNS],
+                                       lang, caption=captions.table("unit_trajectory", unit=unit.unit_name)))
 
 # %%
-rp.section("provenance", lang, level=3)
-rp.show_html(rp.provenance_section({"period": period, "unit_code": unit_code, "lang": lang}, year.data_name,
+rp.show_html(rp.heading_html("provenance", lang, level=3),
+             rp.provenance_section({"period": period, "unit_code": unit_code, "lang": lang}, year.data_name,
                                    year.inputs_of(unit_code, own), lang))

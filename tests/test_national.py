@@ -134,7 +134,8 @@ def test_a_scorecard_lists_the_files_of_its_unit_and_the_tables_of_the_folder(sa
     # one workbook a commune: another commune's file is not this scorecard's input
     apart = year.funding.assign(source_file=year.funding["source_file"].where(year.funding["unit_code"] == "01975",
                                                                               "2024-06/other.xlsx"))
-    year.inputs.loc[len(year.inputs)] = ["2024-06/other.xlsx", 1, "0" * 64]
+    year.inputs = pd.concat([year.inputs, pd.DataFrame([["2024-06/other.xlsx", 1, "0" * 64]],
+                                                       columns=year.inputs.columns)], ignore_index=True)
     assert list(year.inputs_of("01975", {"2024-06": apart})["file"]) == [workbook, "units.csv"]
     assert sorted(year.inputs_of("01978", {"2024-06": apart})["file"]) == ["2024-06/other.xlsx", "units.csv"]
 

@@ -218,6 +218,24 @@ def test_scorecard_shows_the_unit_against_the_district(rendered):
     assert re.search(r"Tổng cộng – – 2\.464 2\.181,1 88,52% 36,74%", card)
 
 
+
+def test_each_scorecard_section_is_one_output_and_an_entry_of_its_table_of_contents(rendered):
+    from mtqg_analysis.domain.labels import label
+
+    folder = rendered["reports"] / "2024-06"
+    executed = nbformat.read(folder / f"{UNIT}.ipynb", as_version=4)
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert {o["output_type"] for o in outputs} == {"display_data"}  # nothing printed, no stray value
+    page = (folder / f"{UNIT}.html").read_text(encoding="utf-8")
+    toc = page[page.index('<nav class="toc">'):page.index("</nav>")]
+    for key, part in (("unit_lines", "<table"), ("unit_rank", 'class="chart bars"'), ("unit_notes", "")):
+        heading = label(f"section.{key}", "vi")
+        # the heading and what it heads arrive together: one message from the kernel per section
+        together = [o for o in outputs if heading in o["data"]["text/html"]]
+        assert len(together) == 1 and part in together[0]["data"]["text/html"], key
+        anchor = re.search(rf'<h2 id="([^"]+)">{re.escape(heading)}</h2>', page)[1]
+        assert f'href="#{anchor}"' in toc and heading in toc
+
 # --- skipping, failures ------------------------------------------------------------------------------
 def test_a_second_run_with_nothing_changed_renders_nothing(rendered, mtqg):
     html = rendered["reports"] / "2024-06" / "report.html"

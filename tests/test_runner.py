@@ -205,6 +205,21 @@ def test_the_english_index_is_english_whatever_the_reports_language(tmp_path):
 
 
 # --- HTML page and helpers -----------------------------------------------------------------------
+def test_html_parts_of_a_section_escape_the_data_and_say_when_a_table_is_empty():
+    import pandas as pd
+
+    from mtqg_analysis.report.display import heading_html, paragraph_html, table_or_text_html
+
+    assert heading_html("unit_rank", "vi", level=3) == "<h3>3. Xếp hạng</h3>"  # the section.unit_rank label
+    assert paragraph_html("a <script> & b") == "<p>a &lt;script&gt; &amp; b</p>" and paragraph_html("") == ""
+    empty = pd.DataFrame({"period": [], "plan_vnd": []})
+    assert table_or_text_html(empty, "vi") == "<p>Không có.</p>"
+    assert table_or_text_html(empty, "en", empty="No <rows>") == "<p>No &lt;rows&gt;</p>"
+    table = table_or_text_html(pd.DataFrame({"period": ["2024-06"], "plan_vnd": [807_463_000]}), "vi",
+                               total={"plan_vnd": 807_463_000})
+    assert "<td class=\"num\">807,463</td>" in table and "Tổng cộng" in table
+
+
 def test_page_has_a_table_of_contents_and_loads_nothing_from_outside():
     body = '<h1 id="t">Title</h1><h2 id="a">1. Số liệu</h2><p>x</p><h2>2. Kết quả</h2><h3>2.1 &lt;x&gt;</h3>'
     out = page(body, "Báo cáo <2024>", "vi")

@@ -22,7 +22,8 @@ Nothing here opens a file or takes a data folder: the notebooks load a period on
 from ..domain.labels import fill, label
 from .bars import ranking_bars_html
 from .charts import heatmap_figure, ranking_figure, trajectory_figure
-from .display import Captions, figure_html, section, show_figure, show_html, show_markdown, show_table
+from .display import (Captions, figure_html, heading_html, paragraph_html, section, show_figure, show_html, show_markdown,
+                      show_table, table_or_text_html)
 from .findings import findings_table
 from .format import (CAPITAL_COLUMNS, CHANGE_COLUMNS, LAGGING_COLUMNS, LEVEL_COLUMNS, RANKING_COLUMNS,
                      TRAJECTORY_COLUMNS, formatted, level_columns, short_line_name)
@@ -36,10 +37,11 @@ from .sections import (capital_section, change_section, full_none_table, heatmap
 __all__ = ["CAPITAL_COLUMNS", "CHANGE_COLUMNS", "Captions", "LAGGING_COLUMNS", "LEVEL_COLUMNS", "RANKING_COLUMNS",
            "TRAJECTORY_COLUMNS", "across_change_note", "capital_caption", "capital_section", "capital_table",
            "change_section",
-           "figure_html", "fill", "findings_table", "formatted", "full_none_table", "headline_html", "heatmap_figure",
-           "heatmap_section", "label", "level_columns", "narrative", "notes_table", "phase_headline_markdown",
+           "figure_html", "fill", "findings_table", "formatted", "full_none_table", "heading_html", "headline_html",
+           "heatmap_figure",
+           "heatmap_section", "label", "level_columns", "narrative", "notes_table", "paragraph_html", "phase_headline_markdown",
            "phase_method", "phase_units_caption", "phase_year_table", "place_section", "place_table", "place_words", "programme_name",
            "project_year_headers", "provenance_section", "provenance_text", "quality_section", "ranking_bars_html",
            "ranking_figure",
            "ranking_section", "section", "short_line_name", "show_figure", "show_html", "show_markdown", "show_table",
-           "trajectory_figure", "tree_table", "unit_headline_html", "unit_lines_table"]
+           "table_or_text_html", "trajectory_figure", "tree_table", "unit_headline_html", "unit_lines_table"]

@@ -42,29 +42,45 @@ def show_markdown(text: str) -> None:
     display(Markdown(html.escape(text, quote=False)))
 
 
-def show_html(trusted: str) -> None:
-    """Display HTML made by this package (templates autoescape the data's text)."""
+def show_html(*trusted: str) -> None:
+    """Display HTML made by this package (templates autoescape the data's text); several parts are
+    shown as one output: a heading with its table costs one message from the kernel, not two."""
     from IPython.display import HTML, display
 
-    display(HTML(trusted))
+    display(HTML("".join(trusted)))
+
+
+def heading_html(key: str, lang: str = "vi", level: int = 2) -> str:
+    """The heading ``section.<key>`` (it also becomes an entry of the table of contents)."""
+    return f"<h{level}>{html.escape(label(f'section.{key}', lang))}</h{level}>"
 
 
 def section(key: str, lang: str = "vi", level: int = 2) -> None:
-    """Display the heading ``section.<key>`` (it also becomes an entry of the table of contents)."""
-    show_markdown("#" * level + " " + label(f"section.{key}", lang))
+    """Display the heading ``section.<key>`` on its own (see :func:`heading_html`)."""
+    show_html(heading_html(key, lang, level))
+
+
+def paragraph_html(text: str) -> str:
+    """Text as a paragraph, escaped (it may come from the data); nothing for no text."""
+    return f"<p>{html.escape(text, quote=False)}</p>" if text else ""
+
+
+def table_or_text_html(frame: pd.DataFrame, lang: str = "vi", headers: dict | None = None, empty: str | None = None,
+                       **options) -> str:
+    """``frame`` as an HTML table in the report's notation; ``empty`` (default the label
+    ``text.nothing``) when it has no rows. ``options`` go to :func:`.tables.table_html`
+    (``caption``, ``total``, ``total_label``, ``row_classes``, ``links``)."""
+    if frame.empty:
+        return paragraph_html(empty or label("text.nothing", lang))
+    if options.get("total") is not None and not options.get("total_label"):
+        options["total_label"] = label("text.total", lang)
+    return table_html(frame, lang, headers, **options)
 
 
 def show_table(frame: pd.DataFrame, lang: str = "vi", headers: dict | None = None, empty: str | None = None,
                **options) -> None:
-    """Display ``frame`` as an HTML table in the report's notation; ``empty`` (default the label
-    ``text.nothing``) when it has no rows. ``options`` go to :func:`.tables.table_html`
-    (``caption``, ``total``, ``total_label``, ``row_classes``, ``links``)."""
-    if frame.empty:
-        show_markdown(empty or label("text.nothing", lang))
-        return
-    if options.get("total") is not None and not options.get("total_label"):
-        options["total_label"] = label("text.total", lang)
-    show_html(table_html(frame, lang, headers, **options))
+    """Display :func:`table_or_text_html`."""
+    show_html(table_or_text_html(frame, lang, headers, empty, **options))
 
 
 def figure_html(fig, caption: str = "", alt: str = "", css_class: str = "") -> str:

@@ -61,19 +61,22 @@ def header(column: str, lang: str = "vi") -> str:
     return labels(lang).get(f"column.{column}", str(column))
 
 
+def column_texts(column: str, values, lang: str = "vi") -> list[str]:
+    """``values`` of ``column`` as text in the report's notation (see :func:`column_kind`)."""
+    kind = column_kind(column)
+    texts = [cell_text(v, kind, lang) for v in values]
+    return [v or notation.DASH for v in texts] if column in LIST_COLUMNS else texts
+
+
 def formatted(frame: pd.DataFrame, lang: str = "vi", headers: dict | None = None) -> pd.DataFrame:
     """A copy of ``frame`` with every value as text in the report's notation and the headers in
     the report's language (``headers`` overrides some)."""
     check_lang(lang)
-    out = pd.DataFrame(index=frame.index)
-    for column in frame.columns:
-        kind = column_kind(column)
-        values = [cell_text(v, kind, lang) for v in frame[column]]
-        if column in LIST_COLUMNS:
-            values = [v or notation.DASH for v in values]
-        out[column] = values
-    names = {c: (headers or {}).get(c) or header(c, lang) for c in frame.columns}
-    return out.rename(columns=names)
+    # one frame made from lists: setting its columns one by one cost more than the formatting
+    out = pd.DataFrame({i: column_texts(c, frame[c].tolist(), lang) for i, c in enumerate(frame.columns)},
+                       index=frame.index, columns=range(frame.shape[1]))
+    out.columns = [(headers or {}).get(c) or header(c, lang) for c in frame.columns]
+    return out
 
 
 def short_line_name(code: str, catalog, lang: str = "vi") -> str:

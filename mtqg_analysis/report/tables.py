@@ -12,7 +12,8 @@ import html
 
 import pandas as pd
 
-from .format import formatted, is_numeric
+from ..domain.labels import check_lang
+from .format import column_texts, header, is_numeric
 
 #: Columns holding a name, and the column with the code that folds into it on a phone.
 NAME_COLUMNS = ("name", "unit_name")
@@ -39,7 +40,10 @@ def table_html(frame: pd.DataFrame, lang: str = "vi", headers: dict | None = Non
     if name_column is not None and code_column is not None:
         frame = frame.drop(columns=code_column)
     columns = list(frame.columns)
-    shown = formatted(frame, lang, headers)
+    check_lang(lang)
+    # the cells' texts column by column (formatted() without its DataFrame: a table only reads them)
+    texts = [column_texts(c, frame[c].tolist(), lang) for c in columns]
+    names = [(headers or {}).get(c) or header(c, lang) for c in columns]
     numeric = [is_numeric(c) for c in columns]
 
     def classes(i: int) -> list[str]:
@@ -48,17 +52,17 @@ def table_html(frame: pd.DataFrame, lang: str = "vi", headers: dict | None = Non
             out.append("name-col")
         return out
 
-    head = "".join(_cell("th", html.escape(str(c)), classes(i)) for i, c in enumerate(shown.columns))
+    head = "".join(_cell("th", html.escape(str(c)), classes(i)) for i, c in enumerate(names))
     rows = []
     if total is not None:
-        total_frame = formatted(pd.DataFrame([{c: total.get(c) for c in columns}], columns=columns), lang)
+        total_texts = [column_texts(c, [total.get(c)], lang)[0] for c in columns]
         first_text = next((i for i, n in enumerate(numeric) if not n), 0)
         cells = []
-        for i, value in enumerate(total_frame.iloc[0]):
+        for i, value in enumerate(total_texts):
             text = total_label if i == first_text else ("" if columns[i] in (code_column, "rank") else value)
             cells.append(_cell("td", html.escape(str(text)), classes(i)))
         rows.append(f'<tr class="total">{"".join(cells)}</tr>')
-    for r, values in enumerate(shown.itertuples(index=False)):
+    for r, values in enumerate(zip(*texts)):
         cells = []
         for i, value in enumerate(values):
             text = html.escape(str(value))

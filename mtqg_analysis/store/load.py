@@ -138,8 +138,14 @@ class YearData:
         own = set()
         for frame in (self.periods if frames is None else frames).values():
             own.update(frame.loc[frame["unit_code"] == unit_code, "source_file"].dropna())
-        keep = self.inputs["file"].isin(own) | ~self.inputs["file"].str.contains("/", regex=False)
-        return self.inputs[keep.to_numpy()].reset_index(drop=True)
+        keep = self.inputs["file"].isin(own).to_numpy() | self.once(_outside_period_folders, self.inputs)
+        return self.inputs[keep].reset_index(drop=True)
+
+
+def _outside_period_folders(inputs: pd.DataFrame):
+    """Which of ``inputs`` are not in a period's folder (units.csv, catalog.csv): in every
+    scorecard's list of inputs."""
+    return (~inputs["file"].str.contains("/", regex=False)).to_numpy()
 
 
 def _identity(value):
