@@ -141,3 +141,29 @@ def test_on_a_phone_the_page_does_not_scroll_sideways(sample, artifacts, which):
     assert all(c["width"] / (c["natural"] / 150 * 96) >= 0.7 for c in found["charts"]), found["charts"]
     # the scorecard's ranking is HTML bars: they fit the screen, each track wide enough to compare
     assert all(b["right"] <= 390 and b["width"] >= 80 for b in found["bars"]), found["bars"]
+
+
+# --- the notebook's own outputs, outside the report page ---------------------------------------------
+def test_the_scorecards_outputs_draw_their_boxes_and_bars_without_the_reports_stylesheet(sample, tmp_path):
+    """What JupyterLab (or any viewer of the executed notebook) shows: the HTML outputs alone, with
+    none of the report page's CSS. The headline's key figures and the ranking's bars carry their
+    own stylesheets."""
+    import nbformat
+
+    executed = nbformat.read(sample["card"].with_suffix(".ipynb"), as_version=4)
+    outputs = "".join(o["data"]["text/html"] for c in executed.cells if c.cell_type == "code"
+                      for o in c.get("outputs", []) if "text/html" in o.get("data", {}))
+    bare = tmp_path / "outputs.html"
+    bare.write_text(f'<!DOCTYPE html><html lang="vi"><meta charset="utf-8"><body>{outputs}</body></html>',
+                    encoding="utf-8")
+    with open_offline(bare) as (browser, session):
+        found = evaluate(browser, session, """(() => {
+            const kpis = document.querySelector('.kpis');
+            const boxes = Array.from(document.querySelectorAll('.kpi')).map(k => k.getBoundingClientRect());
+            const bars = Array.from(document.querySelectorAll('.bar')).map(b => b.getBoundingClientRect().width);
+            return {display: getComputedStyle(kpis).display, tops: boxes.map(b => Math.round(b.top)),
+                    border: getComputedStyle(document.querySelector('.kpi')).borderTopStyle, bars: bars};
+        })()""")
+    assert found["display"] == "grid" and found["border"] == "solid"
+    assert len(found["tops"]) == 4 and len(set(found["tops"])) == 1  # four boxes side by side, not lines of text
+    assert len(found["bars"]) == 14 and max(found["bars"]) > 100 and min(found["bars"]) > 0

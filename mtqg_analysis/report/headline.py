@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
+from markupsafe import Markup
 
 from .. import analysis as an
 from ..analysis.overview import Overview, UnitOverview
@@ -22,6 +23,7 @@ from ..domain.labels import fill, label, labels
 from ..domain.notation import amount, percent
 from ..domain.periods import label as period_label
 from ..domain.periods import parse_period
+from ..domain.resources import read_text
 from ..domain.units import Units, short_name
 from .format import short_line_name
 
@@ -81,6 +83,11 @@ def _items(names, rates, lang: str) -> str:
     return ", ".join(fill("headline.item", lang, name=n, rate=percent(r, lang)) for n, r in zip(names, rates))
 
 
+def _css() -> Markup:
+    """The headline's stylesheet, carried inside the block (see ``data/templates/headline.css``)."""
+    return Markup(read_text("templates/headline.css"))
+
+
 def headline_html(ov: Overview, catalog: Catalog, lang: str = "vi", when: datetime | None = None,
                   funding: pd.DataFrame | None = None) -> str:
     """The headline block of a period's report (HTML, the data's text escaped)."""
@@ -111,7 +118,7 @@ def headline_html(ov: Overview, catalog: Catalog, lang: str = "vi", when: dateti
         meta=fill("headline.meta", lang, label=period, date=_date(when)),
         heading=label("section.headline", lang), anchor="headline",
         state=_state(ov.whole["financial_rate"], ov.time_share, lang, **values),
-        kpis=_kpis(ov.whole, ov.remaining_vnd, lang), facts=facts)
+        kpis=_kpis(ov.whole, ov.remaining_vnd, lang), facts=facts, css=_css())
 
 
 def unit_headline_html(uo: UnitOverview, place: dict | None, catalog: Catalog, lang: str = "vi",
@@ -139,7 +146,7 @@ def unit_headline_html(uo: UnitOverview, place: dict | None, catalog: Catalog, l
         title=f"{label('section.scorecard', lang)}: {uo.unit_name}",
         meta=fill("headline.unit_meta", lang, place=words["name"], label=period, date=_date(when)),
         heading=label("section.unit_headline", lang), anchor="headline", state=state,
-        kpis=_kpis(uo.mine, uo.remaining_vnd, lang), facts=facts)
+        kpis=_kpis(uo.mine, uo.remaining_vnd, lang), facts=facts, css=_css())
 
 
 def provenance_text(parameters: dict, data_name: str = "", lang: str = "vi", when: datetime | None = None) -> str:
