@@ -68,14 +68,22 @@ def column_texts(column: str, values, lang: str = "vi") -> list[str]:
     return [v or notation.DASH for v in texts] if column in LIST_COLUMNS else texts
 
 
+def formatted_columns(frame: pd.DataFrame, lang: str = "vi",
+                      headers: dict | None = None) -> tuple[list[str], list[list[str]]]:
+    """The headers of ``frame``'s columns in the report's language (``headers`` overrides some)
+    and each column's values as text in the report's notation."""
+    check_lang(lang)
+    names = [(headers or {}).get(c) or header(c, lang) for c in frame.columns]
+    return names, [column_texts(c, frame[c].tolist(), lang) for c in frame.columns]
+
+
 def formatted(frame: pd.DataFrame, lang: str = "vi", headers: dict | None = None) -> pd.DataFrame:
     """A copy of ``frame`` with every value as text in the report's notation and the headers in
     the report's language (``headers`` overrides some)."""
-    check_lang(lang)
+    names, texts = formatted_columns(frame, lang, headers)
     # one frame made from lists: setting its columns one by one cost more than the formatting
-    out = pd.DataFrame({i: column_texts(c, frame[c].tolist(), lang) for i, c in enumerate(frame.columns)},
-                       index=frame.index, columns=range(frame.shape[1]))
-    out.columns = [(headers or {}).get(c) or header(c, lang) for c in frame.columns]
+    out = pd.DataFrame(dict(enumerate(texts)), index=frame.index, columns=range(len(texts)))
+    out.columns = names
     return out
 
 

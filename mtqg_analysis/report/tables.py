@@ -12,8 +12,7 @@ import html
 
 import pandas as pd
 
-from ..domain.labels import check_lang
-from .format import column_texts, header, is_numeric
+from .format import column_texts, formatted_columns, is_numeric
 
 #: Columns holding a name, and the column with the code that folds into it on a phone.
 NAME_COLUMNS = ("name", "unit_name")
@@ -40,10 +39,7 @@ def table_html(frame: pd.DataFrame, lang: str = "vi", headers: dict | None = Non
     if name_column is not None and code_column is not None:
         frame = frame.drop(columns=code_column)
     columns = list(frame.columns)
-    check_lang(lang)
-    # the cells' texts column by column (formatted() without its DataFrame: a table only reads them)
-    texts = [column_texts(c, frame[c].tolist(), lang) for c in columns]
-    names = [(headers or {}).get(c) or header(c, lang) for c in columns]
+    names, texts = formatted_columns(frame, lang, headers)  # formatted() without its DataFrame
     numeric = [is_numeric(c) for c in columns]
 
     def classes(i: int) -> list[str]:
