@@ -169,8 +169,7 @@ def render(job: Job, kernel: WarmKernel | None = None) -> Outcome:
         running.unlink(missing_ok=True)
         raise
     try:
-        atomic.write_text(job.html_path, notebook_to_html(executed, job.title, job.lang, nav=navigation(job),
-                                                          keep=False))
+        atomic.write_text(job.html_path, notebook_to_html(executed, job.title, job.lang, nav=navigation(job)))
         if job.kind == "phase":  # a phase summary is one page: no workbook, no notice, no figures to index
             figures = {}
         else:

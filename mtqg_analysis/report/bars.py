@@ -17,14 +17,12 @@ import math
 
 import numpy as np
 import pandas as pd
-from markupsafe import Markup
 
 from ..domain.labels import fill, label
 from ..domain.notation import percent
-from ..domain.resources import read_text
 from ..domain.units import short_name
 from .charts import MAX_BARS, NEIGHBOURS, RATE_CAP
-from .page import templates
+from .page import stylesheet, templates
 
 BIN = 5.0  # points of financial rate a bin of the distribution spans
 
@@ -50,7 +48,7 @@ def ranking_bars_html(ranking: pd.DataFrame, lang: str = "vi", highlight: str | 
     has_average = average is not None and not math.isnan(average)
     codes = list(ranked["unit_code"])
     at = codes.index(highlight) if highlight in codes else None  # the unit's place among the ranked
-    context = {"caption": caption, "css": Markup(read_text("templates/ranking_bars.css")),
+    context = {"caption": caption, "css": stylesheet("ranking_bars.css"),
                "rate_axis": label("chart.rate_axis", lang), "bars": [], "near_title": "", "histogram": None,
                "average_text": fill("chart.average", lang, rate=percent(average, lang)) if has_average else ""}
     # a bar each, or past MAX_BARS the unit's neighbours (none when the unit is not ranked)

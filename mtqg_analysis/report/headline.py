@@ -14,7 +14,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import pandas as pd
-from markupsafe import Markup
 
 from .. import analysis as an
 from ..analysis.overview import Overview, UnitOverview
@@ -23,7 +22,6 @@ from ..domain.labels import fill, label, labels
 from ..domain.notation import amount, percent
 from ..domain.periods import label as period_label
 from ..domain.periods import parse_period
-from ..domain.resources import read_text
 from ..domain.units import Units, short_name
 from .format import short_line_name
 
@@ -83,15 +81,10 @@ def _items(names, rates, lang: str) -> str:
     return ", ".join(fill("headline.item", lang, name=n, rate=percent(r, lang)) for n, r in zip(names, rates))
 
 
-def _css() -> Markup:
-    """The headline's stylesheet, carried inside the block (see ``data/templates/headline.css``)."""
-    return Markup(read_text("templates/headline.css"))
-
-
 def headline_html(ov: Overview, catalog: Catalog, lang: str = "vi", when: datetime | None = None,
                   funding: pd.DataFrame | None = None) -> str:
     """The headline block of a period's report (HTML, the data's text escaped)."""
-    from .page import templates
+    from .page import stylesheet, templates
 
     words = place_words(ov.place, lang)
     period = period_label(ov.period, lang)
@@ -118,14 +111,14 @@ def headline_html(ov: Overview, catalog: Catalog, lang: str = "vi", when: dateti
         meta=fill("headline.meta", lang, label=period, date=_date(when)),
         heading=label("section.headline", lang), anchor="headline",
         state=_state(ov.whole["financial_rate"], ov.time_share, lang, **values),
-        kpis=_kpis(ov.whole, ov.remaining_vnd, lang), facts=facts, css=_css())
+        kpis=_kpis(ov.whole, ov.remaining_vnd, lang), facts=facts, css=stylesheet("headline.css"))
 
 
 def unit_headline_html(uo: UnitOverview, place: dict | None, catalog: Catalog, lang: str = "vi",
                        when: datetime | None = None, mine: pd.DataFrame | None = None) -> str:
     """The headline block of a unit's scorecard: the unit against the whole place, its rank among
     the communes (the district's own budget is not ranked), its most lagging lines."""
-    from .page import templates
+    from .page import stylesheet, templates
 
     words = place_words(place, lang)
     period = period_label(uo.period, lang)
@@ -146,7 +139,7 @@ def unit_headline_html(uo: UnitOverview, place: dict | None, catalog: Catalog, l
         title=f"{label('section.scorecard', lang)}: {uo.unit_name}",
         meta=fill("headline.unit_meta", lang, place=words["name"], label=period, date=_date(when)),
         heading=label("section.unit_headline", lang), anchor="headline", state=state,
-        kpis=_kpis(uo.mine, uo.remaining_vnd, lang), facts=facts, css=_css())
+        kpis=_kpis(uo.mine, uo.remaining_vnd, lang), facts=facts, css=stylesheet("headline.css"))
 
 
 def provenance_text(parameters: dict, data_name: str = "", lang: str = "vi", when: datetime | None = None) -> str:

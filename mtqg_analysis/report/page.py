@@ -103,6 +103,13 @@ def with_anchors(body: str) -> tuple[str, list[dict]]:
     return _HEADING.sub(visit, body), entries
 
 
+def stylesheet(name: str) -> Markup:
+    """``data/templates/<name>``, a stylesheet to put in a ``<style>`` of a template: the page's
+    own, or one a block carries inside it (the headline, the ranking bars) so that it also draws
+    where the page's is missing, as in JupyterLab."""
+    return Markup(read_text(f"templates/{name}"))
+
+
 def page(body: str, title: str, lang: str = "vi", template: str = "page.html.j2", **context) -> str:
     """A complete HTML page around ``body`` (trusted HTML: nbconvert's output, whose data text is
     already escaped) with the package's CSS and a table of contents. ``nav``: links shown above
@@ -110,17 +117,14 @@ def page(body: str, title: str, lang: str = "vi", template: str = "page.html.j2"
     body, toc = with_anchors(body)
     context.setdefault("nav", [])
     return templates().get_template(template).render(
-        lang=lang, title=title, css=Markup(read_text("templates/report.css")), body=Markup(body), toc=toc,
+        lang=lang, title=title, css=stylesheet("report.css"), body=Markup(body), toc=toc,
         toc_title=label("text.toc_title", lang), nav_label=label("nav.label", lang), **context)
 
 
-def notebook_to_html(nb, title: str, lang: str = "vi", keep: bool = True, **context) -> str:
+def notebook_to_html(nb, title: str, lang: str = "vi", **context) -> str:
     """HTML of an executed notebook: outputs only, self-contained (``context``: see :func:`page`).
-    The conversion removes the cells tagged to be left out: ``keep=False`` lets it work on ``nb``
-    itself instead of a copy, for a caller that has no further use for it."""
-    import copy
-
-    body, _resources = exporter().from_notebook_node(copy.deepcopy(nb) if keep else nb)
+    ``nb`` is left as it is: nbconvert converts a copy of it."""
+    body, _resources = exporter().from_notebook_node(nb)
     return page(body, title, lang, **context)
 
 
