@@ -5,8 +5,9 @@
 What ``bench_national.py`` measures through the pool, without the pool: a generated period of
 ``--units`` communes (``national.py``, kept in ``--work`` and reused, cleaned when stale), one
 kernel (:class:`mtqg_analysis.render.kernel.WarmKernel`), and in each round, one after another,
-a trivial notebook (pandas + matplotlib, one chart: the floor), a scorecard of 2026-12, and the
-same scorecard with its code cells joined into one (what the notebook's shape costs). Each row
+a trivial notebook (pandas + matplotlib, one chart: the floor), a scorecard of 2026-12, the same
+scorecard with its code cells joined into one, and the scorecard's cells each doing nothing
+(``pass``: what the notebook's shape costs, whatever its cells do). Each row
 is the median over the rounds of ``render.execute.render`` (papermill, the page, the figures for
 the index, the files written), after three warm-up renders of each. Interleaving puts the same
 load of the machine on all three. Prints a markdown table.
@@ -38,6 +39,15 @@ def one_code_cell(source: Path, target: Path) -> None:
     nbformat.write(nb, target)
 
 
+def cells_doing_nothing(source: Path, target: Path) -> None:
+    """``source`` with every code cell after its parameters reduced to ``pass``: its cells, no work."""
+    nb = nbformat.read(source, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" not in cell.metadata.get("tags", []):
+            cell.source = "pass"
+    nbformat.write(nb, target)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=300)
@@ -60,10 +70,14 @@ def main() -> int:
     cards = (cards * (count // len(cards) + 1))[:count]
     joined = work / "scorecard_one_cell.ipynb"
     one_code_cell(Path(cards[0].notebook), joined)
+    idle = work / "scorecard_cells_doing_nothing.ipynb"
+    cells_doing_nothing(Path(cards[0].notebook), idle)
     kinds = {"trivial notebook (the floor)": floor_jobs(count, work),
              "scorecard": cards,
              "scorecard, its code cells joined into one": [
-                 dataclasses.replace(job, notebook=str(joined), out_dir=str(work / "joined")) for job in cards]}
+                 dataclasses.replace(job, notebook=str(joined), out_dir=str(work / "joined")) for job in cards],
+             "the scorecard's cells, each doing nothing (`pass`)": [
+                 dataclasses.replace(job, notebook=str(idle), out_dir=str(work / "idle")) for job in cards]}
     seconds: dict[str, list[float]] = {kind: [] for kind in kinds}
     with WarmKernel() as kernel:
         for i in range(count):
