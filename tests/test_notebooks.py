@@ -218,7 +218,6 @@ def test_scorecard_shows_the_unit_against_the_district(rendered):
     assert re.search(r"Tổng cộng – – 2\.464 2\.181,1 88,52% 36,74%", card)
 
 
-
 def test_each_scorecard_section_is_one_output_and_an_entry_of_its_table_of_contents(rendered):
     from mtqg_analysis.domain.labels import label
 

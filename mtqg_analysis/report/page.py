@@ -103,10 +103,12 @@ def with_anchors(body: str) -> tuple[str, list[dict]]:
     return _HEADING.sub(visit, body), entries
 
 
+@lru_cache(maxsize=None)
 def stylesheet(name: str) -> Markup:
     """``data/templates/<name>``, a stylesheet to put in a ``<style>`` of a template: the page's
     own, or one a block carries inside it (the headline, the ranking bars) so that it also draws
-    where the page's is missing, as in JupyterLab."""
+    where the page's is missing, as in JupyterLab. Read once a process, like the templates: every
+    scorecard carries two."""
     return Markup(read_text(f"templates/{name}"))
 
 

@@ -293,9 +293,6 @@ def load_phase(phase: str | Phase, data_dir: DataDir = None, *, rebuild: Rebuild
                      catalog=_catalog(data_dir), data_name=data_dir.resolve().name, manifests=records)
 
 
-
-
-
 def periods(data_dir: DataDir = None) -> list[Period]:
     """The periods that have a raw folder, oldest first."""
     return raw_periods(raw_dir(data_dir))
