@@ -5,12 +5,12 @@
 What ``bench_national.py`` measures through the pool, without the pool: a generated period of
 ``--units`` communes (``national.py``, kept in ``--work`` and reused, cleaned when stale), one
 kernel (:class:`mtqg_analysis.render.kernel.WarmKernel`), and in each round, one after another,
-a trivial notebook (pandas + matplotlib, one chart: the floor), a scorecard of 2026-12, the same
-scorecard with its code cells joined into one, and the scorecard's cells each doing nothing
-(``pass``: what the notebook's shape costs, whatever its cells do). Each row
+a trivial notebook (pandas + matplotlib, one chart: the floor), a scorecard of 2026-12, and the
+scorecard's cells each doing nothing (``pass``: what the notebook's shape costs, whatever its
+cells do). Each row
 is the median over the rounds of ``render.execute.render`` (papermill, the page, the figures for
 the index, the files written), after three warm-up renders of each. Interleaving puts the same
-load of the machine on all three. Prints a markdown table.
+load of the machine on all of them. Prints a markdown table.
 """
 from __future__ import annotations
 
@@ -28,15 +28,6 @@ from bench_national import floor_jobs, scorecard_jobs  # noqa: E402
 from national import PERIODS, generate  # noqa: E402
 
 WARM_UP = 3
-
-
-def one_code_cell(source: Path, target: Path) -> None:
-    """``source`` with every code cell after its parameters joined into one (markdown cells dropped)."""
-    nb = nbformat.read(source, as_version=4)
-    params = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    code = [c.source for c in nb.cells if c.cell_type == "code" and c is not params]
-    nb.cells = [params, nbformat.v4.new_code_cell("\n\n".join(code))]
-    nbformat.write(nb, target)
 
 
 def cells_doing_nothing(source: Path, target: Path) -> None:
@@ -68,14 +59,10 @@ def main() -> int:
     count = WARM_UP + args.rounds
     cards, _ = scorecard_jobs(root, work / "scorecards", None)
     cards = (cards * (count // len(cards) + 1))[:count]
-    joined = work / "scorecard_one_cell.ipynb"
-    one_code_cell(Path(cards[0].notebook), joined)
     idle = work / "scorecard_cells_doing_nothing.ipynb"
     cells_doing_nothing(Path(cards[0].notebook), idle)
     kinds = {"trivial notebook (the floor)": floor_jobs(count, work),
              "scorecard": cards,
-             "scorecard, its code cells joined into one": [
-                 dataclasses.replace(job, notebook=str(joined), out_dir=str(work / "joined")) for job in cards],
              "the scorecard's cells, each doing nothing (`pass`)": [
                  dataclasses.replace(job, notebook=str(idle), out_dir=str(work / "idle")) for job in cards]}
     seconds: dict[str, list[float]] = {kind: [] for kind in kinds}

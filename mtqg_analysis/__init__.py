@@ -44,8 +44,8 @@ _ANALYSIS = (
     "own_budget", "own_year_plans", "period_of", "phase_by_project", "phase_by_year", "phase_rows",
     "pivot_rates", "place_name", "place_of", "placed_periods", "plan_adjustments", "project_years", "ranking",
     "ratio", "reorganisation", "rows_of_unit", "seen_at", "sorted_names", "stack_periods", "summarise", "top_unit", "top_units",
-    "total", "totals_by", "trajectory", "unit_levels", "unit_notes", "unit_overview", "unit_positions", "unit_rows",
-    "unit_total", "unit_vs_district",
+    "total", "totals_by", "trajectories", "trajectory", "unit_levels", "unit_notes", "unit_overview", "unit_positions", "unit_rows",
+    "unit_total", "unit_vs_district", "units_vs_district",
     "units_disbursed_any", "units_disbursed_full", "units_disbursed_none", "units_nothing_disbursed",
     "units_outputs_done", "with_effective_capital", "with_group", "with_line_names", "worst_units",
 )

@@ -1,8 +1,12 @@
 """Spec §5 notation: amounts in triệu đồng and rates, Vietnamese and English."""
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pytest
+from babel.numbers import format_decimal
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from mtqg_analysis.domain import notation as fmt
 from mtqg_analysis.errors import ParameterError
@@ -92,3 +96,20 @@ def test_format_table_formats_by_column_kind():
 
     out = formatted(frame)
     assert out.iloc[0].tolist() == ["DA1.ND2", "2.041", "30,18%", "46", "–"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.one_of(st.decimals(min_value=Decimal("-1e13"), max_value=Decimal("1e13"), places=6,
+                                   allow_nan=False, allow_infinity=False),
+                       st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st.integers(-10**15, 10**15)),
+       decimals=st.integers(0, 3), fixed=st.booleans(), lang=st.sampled_from(["vi", "en"]))
+@example(value=Decimal("1066.4"), decimals=3, fixed=False, lang="vi")
+@example(value=-0.0004, decimals=3, fixed=True, lang="en")
+def test_numbers_are_written_as_babel_writes_them(value, decimals, fixed, lang):
+    """decimal_text writes with Python's own formatting and the locale's symbols: what Babel's
+    format_decimal writes for the same pattern, after the same rounding half away from zero."""
+    number = fmt._to_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "")
+    expected = format_decimal(abs(number) if number == 0 else number, format=pattern, locale=lang,
+                              decimal_quantization=True)
+    assert fmt.decimal_text(value, decimals, lang, fixed=fixed) == expected

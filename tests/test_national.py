@@ -290,18 +290,30 @@ def test_what_a_scorecard_reads_from_the_period_once_equals_what_it_computed_per
     the per-unit computations give (2024-12: the third period of its year; 2025-12: carried-over
     capital and merged communes)."""
     year = load_year(period, sample_copy)
-    funding, catalog = year.funding, year.catalog
+    funding, catalog, units = year.funding, year.catalog, year.units
     lines, totals = an.by_level_per_unit(funding, "line", catalog, "vi"), an.totals_by(funding)
     district = an.by_level(funding, "line", catalog, "vi")
-    per_period = {p: an.totals_by(frame) for p, frame in year.periods.items()}
+    compared = an.units_vs_district(lines, district)
+    trajectories = an.trajectories(year.periods)
+    ranked = an.ranking(funding, units)
     codes = sorted(set(funding["unit_code"]))
-    assert sorted(lines) == codes == sorted(totals.index)
+    assert sorted(lines) == codes == sorted(totals.index) == sorted(compared)
     for code in codes:
         rows = funding[funding["unit_code"] == code]
         for capital in (False, True):
+            one_unit = an.unit_vs_district(funding, code, catalog, "vi", capital, district)
             pd.testing.assert_frame_equal(
-                an.unit_vs_district(funding, code, catalog, "vi", capital, district, lines=lines),
-                an.unit_vs_district(funding, code, catalog, "vi", capital, district))
+                an.unit_vs_district(funding, code, catalog, "vi", capital, district, lines=lines), one_unit)
+            pd.testing.assert_frame_equal(an.unit_vs_district(funding, code, catalog, "vi", capital, lines=compared),
+                                          one_unit)
         pd.testing.assert_series_equal(totals.loc[code], an.total(rows), check_names=False)
-        pd.testing.assert_frame_equal(an.trajectory(year.periods, unit_code=code, totals=per_period),
-                                      an.trajectory(year.periods, unit_code=code))
+        pd.testing.assert_frame_equal(trajectories[code], an.trajectory(year.periods, unit_code=code))
+        # the overview from the unit's rows and lines already cut out: the same figures
+        alone = an.unit_overview(funding, code, units, catalog, period, "vi", ranked=ranked, district=district)
+        given = an.unit_overview(funding, code, units, catalog, period, "vi", ranked=ranked, totals=totals, rows=rows.copy(),
+                                 comparison=an.unit_vs_district(funding, code, catalog, "vi", True, lines=compared))
+        assert (given.unit_name, given.rank, given.ranked, given.is_commune) == (
+            alone.unit_name, alone.rank, alone.ranked, alone.is_commune)
+        pd.testing.assert_series_equal(given.mine, alone.mine, check_names=False)
+        shown = ["code", "financial_rate", "district_rate", "gap"]
+        pd.testing.assert_frame_equal(given.lagging_lines[shown], alone.lagging_lines[shown])

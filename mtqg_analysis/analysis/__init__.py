@@ -25,7 +25,7 @@ from .levels import (by_budget_source, by_capital_type, by_level, by_level_per_u
                      by_unit_level, pivot_rates, with_effective_capital, with_group, with_line_names)
 from .measures import MEASURES, add_rates, ratio, summarise, total, totals_by
 from .over_time import (change_against_previous, district_change, in_period_change, line_change, plan_adjustments,
-                        stack_periods, trajectory)
+                        stack_periods, trajectories, trajectory)
 from .overview import Overview, UnitOverview, lagging_lines, overview, unit_overview
 from .phase import by_project as phase_by_project
 from .phase import by_year as phase_by_year
@@ -34,7 +34,8 @@ from .places import (by_name, by_place, communes_total, has_levels, is_own_budge
                      placed_periods, reorganisation, seen_at, sorted_names, top_unit, unit_levels)
 from .quality import counts_by_check, worst_units
 from .standing import (behind_pace, commune_codes, full_and_none, lagging, line_units, period_of, ranking, rows_of_unit,
-                       top_units, unit_notes, unit_positions, unit_rows, unit_total, unit_vs_district, units_disbursed_any,
+                       top_units, unit_notes, unit_positions, unit_rows, unit_total, unit_vs_district, units_vs_district,
+                       units_disbursed_any,
                        units_disbursed_full, units_disbursed_none, units_nothing_disbursed, units_outputs_done)
 
 __all__ = [
@@ -45,8 +46,8 @@ __all__ = [
     "is_own_budget", "lagging", "lagging_lines", "line_change", "line_units", "overview", "own_budget",
     "own_year_plans", "period_of", "phase_by_project", "phase_by_year", "phase_rows", "pivot_rates", "place_name",
     "place_of", "placed_periods", "plan_adjustments", "project_years", "ranking", "ratio", "reorganisation",
-    "seen_at", "sorted_names", "stack_periods", "summarise", "top_unit", "top_units", "total", "totals_by", "trajectory",
-    "unit_levels", "unit_notes", "unit_overview", "unit_positions", "unit_rows", "rows_of_unit", "unit_total", "unit_vs_district",
+    "seen_at", "sorted_names", "stack_periods", "summarise", "top_unit", "top_units", "total", "totals_by", "trajectories", "trajectory",
+    "unit_levels", "unit_notes", "unit_overview", "unit_positions", "unit_rows", "rows_of_unit", "unit_total", "unit_vs_district", "units_vs_district",
     "units_disbursed_any", "units_disbursed_full", "units_disbursed_none",
     "units_nothing_disbursed", "units_outputs_done", "with_effective_capital", "with_group", "with_line_names",
     "worst_units",

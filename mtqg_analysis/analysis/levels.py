@@ -7,6 +7,8 @@ level stays as itself (DA8 at level "subproject" is DA8).
 """
 from __future__ import annotations
 
+import copy
+
 from collections.abc import Mapping
 
 import pandas as pd
@@ -78,7 +80,7 @@ def _in_catalog_order(out: pd.DataFrame, cat: Catalog, lang: str, at: int) -> pd
     at column ``at``, sorted into catalog order (stable); each code looked up once."""
     codes = out["code"].unique()
     known = {c: c in cat.frame.index for c in codes}
-    out.insert(at, "level", out["code"].map({c: cat.frame.at[c, "level"] if known[c] else "" for c in codes}))
+    out.insert(at, "level", out["code"].map({c: cat.level(c) if known[c] else "" for c in codes}))
     out.insert(at + 1, "name", out["code"].map({c: cat.name(c, lang) if known[c] else c for c in codes}))
     out["_order"] = out["code"].map(dict(zip(codes, _order(codes, cat))))
     return out.sort_values("_order", kind="stable").drop(columns="_order")
@@ -112,6 +114,13 @@ class PerUnit(Mapping):
 
     def __getitem__(self, unit_code: str) -> pd.DataFrame:
         return self._rows.iloc[self._at[unit_code]].reset_index(drop=True)
+
+    def assign(self, **columns) -> PerUnit:
+        """The same units, with ``columns`` added to the rows of all of them at once (as
+        ``DataFrame.assign`` takes them: values or functions of the whole table)."""
+        out = copy.copy(self)
+        out._rows = self._rows.assign(**columns)
+        return out
 
     def __iter__(self):
         return iter(self._at)
@@ -214,7 +223,7 @@ def by_tree(frame: pd.DataFrame, catalog: Catalog | None = None, lang: str = "vi
             present.setdefault(parent, set()).add(child)
 
     def shown(code: str) -> bool:
-        level = cat.frame.at[code, "level"]
+        level = cat.level(code)
         parent = cat.parent(code)
         return (code in chains or level in ("project", "subproject")
                 or (len(present.get(code, ())) > 1 and len(present.get(parent, ())) > 1))
@@ -232,7 +241,7 @@ def by_tree(frame: pd.DataFrame, catalog: Catalog | None = None, lang: str = "vi
     if capital_years:
         rates = capital_rates(joined, ["group_code"]).rename(columns={"group_code": "code"})
         out = out.merge(rates[["code", "own_financial_rate", "carried_financial_rate"]], on="code", how="left")
-    out.insert(1, "level", [cat.frame.at[c, "level"] for c in out["code"]])
+    out.insert(1, "level", [cat.level(c) for c in out["code"]])
     out.insert(2, "depth", [sum(shown(a) for a in cat.ancestors(c)) for c in out["code"]])
     out.insert(3, "name", [cat.name(c, lang) for c in out["code"]])
     out.insert(4, "is_line", out["code"].isin(chains))

@@ -15,8 +15,8 @@ from ..domain.catalog import Catalog
 from ..domain.labels import check_lang
 from ..domain.periods import PeriodLike, parse_period, previous_in_year
 from ..errors import ParameterError
-from .levels import _catalog, _order
-from .measures import summarise
+from .levels import PerUnit, _catalog, _order
+from .measures import MEASURES, summarise, totals_by
 
 KEY = ["unit_code", "line_code"]
 
@@ -81,22 +81,17 @@ def change_against_previous(frames: Mapping, period: PeriodLike, keys: list[str]
 
 
 def trajectory(frames: Mapping, by: str | None = None, unit_code: str | None = None,
-               year: int | None = None, totals: Mapping | None = None) -> pd.DataFrame:
+               year: int | None = None) -> pd.DataFrame:
     """Year-to-date plan, disbursed and rates at each period of a year (default: the year of the
     latest period given): one row per period, or per period and value of ``by`` (a column of the
-    table, e.g. "line_code") with ``by="..."``. ``unit_code`` keeps one unit's rows; ``totals``:
-    ``{period: totals_by(frame)}`` when already computed, read for the unit instead of its rows."""
+    table, e.g. "line_code") with ``by="..."``. ``unit_code`` keeps one unit's rows (every unit's
+    at once: :func:`trajectories`)."""
     frames = _frames(frames)
     if year is None and frames:
         year = parse_period(list(frames)[-1]).year
     rows = []
     for p, frame in frames.items():
         if parse_period(p).year != year:
-            continue
-        if unit_code is not None and not by and totals is not None and p in totals:
-            kept = totals[p]
-            if unit_code in kept.index:  # a unit without rows in a period has no row there
-                rows.append(kept.loc[[unit_code]].reset_index(drop=True).assign(period=p))
             continue
         if unit_code is not None:
             frame = frame[frame["unit_code"] == unit_code]
@@ -108,6 +103,20 @@ def trajectory(frames: Mapping, by: str | None = None, unit_code: str | None = N
     out = pd.concat(rows, ignore_index=True)
     first = ["period", by] if by else ["period"]
     return out[first + [c for c in out.columns if c not in first]]
+
+
+def trajectories(frames: Mapping) -> PerUnit:
+    """:func:`trajectory` of every unit at once: ``{unit code: trajectory(frames,
+    unit_code=code)}``, from one grouping of each period of the year (that of the latest period
+    given). A scorecard reads its unit's instead of grouping a period again
+    (``year.once(trajectories, periods)``)."""
+    frames = _frames(frames)
+    year = parse_period(list(frames)[-1]).year if frames else None
+    parts = [totals_by(frame).reset_index().assign(period=p) for p, frame in frames.items()
+             if parse_period(p).year == year]
+    if not parts:
+        raise ParameterError(f"no period of year {year} among {', '.join(frames) or 'none'}")
+    return PerUnit(pd.concat(parts, ignore_index=True)[["period", "unit_code", *MEASURES]])
 
 
 def plan_adjustments(frames: Mapping, keys: list[str] | None = None) -> pd.DataFrame:

@@ -91,17 +91,22 @@ def unit_overview(frame: pd.DataFrame, unit_code: str, units: Units | None = Non
                   ranked: pd.DataFrame | None = None, district: pd.DataFrame | None = None,
                   whole: pd.Series | None = None, communes: pd.Series | None = None,
                   positions: dict | None = None, lines: Mapping | None = None,
-                  totals: pd.DataFrame | None = None) -> UnitOverview:
+                  totals: pd.DataFrame | None = None, rows: pd.DataFrame | None = None,
+                  comparison: pd.DataFrame | None = None) -> UnitOverview:
     """The headline figures of ``unit_code``'s scorecard. ``ranked`` (``ranking(frame, units)``),
     ``district`` (``by_level(frame, "line", catalog, lang)``), ``whole`` (``total(frame)``),
     ``communes`` (``communes_total(frame, units)``), ``positions`` (``unit_positions(frame)``),
     ``lines`` (``by_level_per_unit(frame, "line", catalog, lang)``) and ``totals``
-    (``totals_by(frame)``): the same for every unit of the input, passed when already computed."""
-    mine = rows_of_unit(frame, unit_code, positions)
+    (``totals_by(frame)``): the same for every unit of the input, passed when already computed;
+    ``rows`` (``rows_of_unit(frame, unit_code)``) and ``comparison`` (:func:`unit_vs_district`),
+    the unit's, when its scorecard has them already."""
+    mine = rows_of_unit(frame, unit_code, positions) if rows is None else rows
     ranked = ranking(frame, units) if ranked is None else ranked
     row = ranked[ranked["unit_code"] == unit_code]
-    behind = lagging(unit_vs_district(frame, unit_code, catalog, lang, district=district, positions=positions,
-                                      lines=lines))
+    if comparison is None:
+        comparison = unit_vs_district(frame, unit_code, catalog, lang, district=district, positions=positions,
+                                      lines=lines)
+    behind = lagging(comparison)
     return UnitOverview(
         period=period_of(frame, period), unit_code=unit_code,
         unit_name=str(mine["unit_name"].iloc[0]) if len(mine) else unit_code,

@@ -22,7 +22,7 @@ from ..domain.units import Units, short_name
 from ..errors import ParameterError
 from .capital import CAPITAL_RATES
 from .levels import _catalog, by_level, by_line_unit, by_unit
-from .measures import text_column, total
+from .measures import total
 from .places import seen_at
 
 RATES = {"financial": "financial_rate", "physical": "physical_rate"}
@@ -168,10 +168,13 @@ def unit_vs_district(frame: pd.DataFrame, unit_code: str, catalog: Catalog | Non
     ``capital_years`` adds the unit's rates of own-year and carried-over capital. ``district``:
     ``by_level(frame, "line", catalog, lang)`` when already computed (the same for every unit);
     ``positions``: :func:`unit_positions` of ``frame``; ``lines``: ``by_level_per_unit(frame,
-    "line", catalog, lang)``, every unit's lines computed at once."""
+    "line", catalog, lang)``, every unit's lines computed at once, or :func:`units_vs_district` of
+    them, every unit's lines compared at once."""
     if lines is not None and unit_code in lines:
-        mine = lines[unit_code]
-        mine = mine.copy() if capital_years else mine.drop(columns=CAPITAL_RATES)
+        mine = lines[unit_code]  # a frame of its own: changing it changes nothing kept
+        mine = mine if capital_years else mine.drop(columns=CAPITAL_RATES)
+        if "district_rate" in mine:  # lines of units_vs_district: compared already
+            return mine
     else:
         mine = by_level(rows_of_unit(frame, unit_code, positions), "line", catalog, lang, capital_years)
     if district is None:
@@ -180,6 +183,15 @@ def unit_vs_district(frame: pd.DataFrame, unit_code: str, catalog: Catalog | Non
     mine["district_rate"] = mine["code"].map(district)
     mine["gap"] = mine["financial_rate"] - mine["district_rate"]
     return mine
+
+
+def units_vs_district(lines: Mapping, district: pd.DataFrame) -> Mapping:
+    """:func:`unit_vs_district` (``capital_years=True``) of every unit at once: ``lines`` is
+    ``by_level_per_unit(frame, "line", catalog, lang)``, ``district`` ``by_level(frame, "line",
+    catalog, lang)``. One mapping of the district's rates for a period, not one a scorecard."""
+    rates = district.set_index("code")["financial_rate"]
+    return lines.assign(district_rate=lambda table: table["code"].map(rates),
+                        gap=lambda table: table["financial_rate"] - table["district_rate"])
 
 
 def lagging(comparison: pd.DataFrame) -> pd.DataFrame:
@@ -191,9 +203,11 @@ def lagging(comparison: pd.DataFrame) -> pd.DataFrame:
 
 def unit_notes(frame: pd.DataFrame) -> pd.DataFrame:
     """The notes units wrote beside their lines (``unit_name``, ``line_code``, ``note``)."""
-    text = text_column(frame["note"]).str.strip()
-    keep = (text != "") & (text.str.lower() != "nan")
-    return frame.loc[keep.to_numpy(), ["unit_name", "line_code", "note"]].reset_index(drop=True)
+    # read as Python strings: a scorecard asks this of a few dozen rows, where a string column's
+    # methods cost more than the reading
+    text = ["" if pd.isna(t) else str(t).strip() for t in frame["note"].tolist()]
+    keep = np.array([t != "" and t.lower() != "nan" for t in text], dtype=bool)
+    return frame.loc[keep, ["unit_name", "line_code", "note"]].reset_index(drop=True)
 
 
 def unit_positions(frame: pd.DataFrame) -> dict[str, np.ndarray]:

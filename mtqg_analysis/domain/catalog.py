@@ -68,6 +68,10 @@ class Catalog:
         self._parent = dict(zip(self.frame["code"], self.frame["parent"]))
         self._order = dict(zip(self.frame["code"], self.frame["order"]))
         self._default_unit = dict(zip(self.frame["code"], self.frame["default_unit"]))
+        self._level = dict(zip(self.frame["code"], self.frame["level"]))
+        # names are read for every line of every table of thousands of scorecards
+        self._names_by_lang = {"vi": dict(zip(self.frame["code"], self.frame["vi_name"])),
+                               "en": dict(zip(self.frame["code"], self.frame["en_name"]))}
         self._ancestors: dict[str, list[str]] = {}
         self._children: dict[str, list[str]] = {}
         for code, parent in self._parent.items():
@@ -117,12 +121,16 @@ class Catalog:
     def at_level(self, code: str, level: str) -> str | None:
         """The ancestor-or-self of ``code`` at ``level`` (None if the line has no such level)."""
         for c in [code] + self.ancestors(code):
-            if self.frame.at[c, "level"] == level:
+            if self._level[c] == level:
                 return c
         return None
 
     def name(self, code: str, lang: str = "vi") -> str:
-        return self.frame.at[code, "en_name" if lang == "en" else "vi_name"]
+        return self._names_by_lang["en" if lang == "en" else "vi"][code]
+
+    def level(self, code: str) -> str:
+        """The line's ``level`` in the catalog (project, subproject, content, item)."""
+        return self._level[code]
 
     def default_unit(self, code: str) -> str:
         return self._default_unit[code]

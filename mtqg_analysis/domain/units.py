@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..errors import InputError, InputErrors, ParameterError, Phrase
 from . import csv_text, resources
-from .periods import Period, parse_period
+from .periods import parse_period
 from .text import fold
 
 #: A unit code: letters, digits, "_" and "-" (GSO codes are digits). Codes name report files
@@ -282,8 +282,8 @@ class Units:
             matches = [code for code in self.frame.index if code.isdigit() and int(code) == int(text)]
             if len(matches) == 1:
                 return matches[0]
-        hint = (f"; if it lost its leading zeros on the way (papermill's -p reads 01975 as the number "
-                f"1975), give it as text: papermill ... -r unit_code 01975" if text.isdigit() else "")
+        hint = ("; if it lost its leading zeros on the way (papermill's -p reads 01975 as the number "
+                "1975), give it as text: papermill ... -r unit_code 01975" if text.isdigit() else "")
         raise ParameterError(f"unknown unit code {text!r}: not in {self.source}{hint}")
 
     def short_name(self, code: str) -> str:

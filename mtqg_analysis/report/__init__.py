@@ -20,7 +20,7 @@ Nothing here opens a file or takes a data folder: the notebooks load a period on
 - :mod:`.check`: what ``mtqg check`` prints about a file, and its one-page HTML.
 """
 from ..domain.labels import fill, label
-from .bars import ranking_bars_html
+from .bars import RankingBars, ranking_bars_html
 from .charts import heatmap_figure, ranking_figure, trajectory_figure
 from .display import (Captions, figure_html, heading_html, paragraph_html, section, show_figure, show_html, show_markdown,
                       show_table, table_or_text_html)
@@ -41,7 +41,7 @@ __all__ = ["CAPITAL_COLUMNS", "CHANGE_COLUMNS", "Captions", "LAGGING_COLUMNS", "
            "heatmap_figure",
            "heatmap_section", "label", "level_columns", "narrative", "notes_table", "paragraph_html", "phase_headline_markdown",
            "phase_method", "phase_units_caption", "phase_year_table", "place_section", "place_table", "place_words", "programme_name",
-           "project_year_headers", "provenance_section", "provenance_text", "quality_section", "ranking_bars_html",
+           "project_year_headers", "provenance_section", "provenance_text", "quality_section", "RankingBars", "ranking_bars_html",
            "ranking_figure",
            "ranking_section", "section", "short_line_name", "show_figure", "show_html", "show_markdown", "show_table",
            "table_or_text_html", "trajectory_figure", "tree_table", "unit_headline_html", "unit_lines_table"]

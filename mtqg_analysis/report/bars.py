@@ -38,50 +38,74 @@ def _bars(rows: pd.DataFrame, highlight: str | None, top: float, lang: str) -> l
             for rank, code, name, rate in zip(rows["rank"], rows["unit_code"], rows["unit_name"], rows["financial_rate"])]
 
 
-def ranking_bars_html(ranking: pd.DataFrame, lang: str = "vi", highlight: str | None = None,
-                      average: float | None = None, caption: str = "") -> str:
-    """Where ``highlight`` stands among the ranked units, as HTML (a ``<figure>`` with ``caption``).
-    ``ranking``: :func:`mtqg_analysis.analysis.ranking` (``rank``, ``unit_code``, ``unit_name``,
+class RankingBars:
+    """The ranking chart of one ranking: what is the same for every unit (the ranked units, where
+    each stands, the distribution) made once, then :meth:`html` for each unit
+    (``year.once(RankingBars, ranked, lang, average)`` in a scorecard). ``ranking``:
+    :func:`mtqg_analysis.analysis.ranking` (``rank``, ``unit_code``, ``unit_name``,
     ``financial_rate``), best first; units without a rate are left out. ``average``: the
     communes' combined rate, a dashed line."""
-    ranked = ranking.dropna(subset=["financial_rate"])
-    has_average = average is not None and not math.isnan(average)
-    codes = list(ranked["unit_code"])
-    at = codes.index(highlight) if highlight in codes else None  # the unit's place among the ranked
-    context = {"caption": caption, "css": stylesheet("ranking_bars.css"),
-               "rate_axis": label("chart.rate_axis", lang), "bars": [], "near_title": "", "histogram": None,
-               "average_text": fill("chart.average", lang, rate=percent(average, lang)) if has_average else ""}
-    # a bar each, or past MAX_BARS the unit's neighbours (none when the unit is not ranked)
-    shown = ranked if len(ranked) <= MAX_BARS else (
-        ranked.iloc[max(0, at - NEIGHBOURS):at + NEIGHBOURS + 1] if at is not None else ranked.iloc[:0])
-    if len(shown):
-        top = max([100.0, *(shown["financial_rate"] * 100)])
-        context.update(bars=_bars(shown, highlight, top, lang), top=f"{top:.0f}%",
-                       average_at=_share(average * 100, top) if has_average else "")
-    if len(ranked) > MAX_BARS:
+
+    def __init__(self, ranking: pd.DataFrame, lang: str = "vi", average: float | None = None):
+        self.ranked = ranking.dropna(subset=["financial_rate"])
+        self.lang = lang
+        self.average = average if average is not None and not math.isnan(average) else None
+        self.position = {code: i for i, code in enumerate(self.ranked["unit_code"])}
+        self.histogram = _histogram(self.ranked, self.average, lang) if len(self.ranked) > MAX_BARS else None
+
+    def html(self, highlight: str | None = None, caption: str = "") -> str:
+        """Where ``highlight`` stands among the ranked units, as HTML (a ``<figure>`` with ``caption``)."""
+        ranked, lang, average = self.ranked, self.lang, self.average
+        at = self.position.get(highlight)  # the unit's place among the ranked
+        context = {"caption": caption, "css": stylesheet("ranking_bars.css"),
+                   "rate_axis": label("chart.rate_axis", lang), "bars": [], "near_title": "", "histogram": None,
+                   "average_text": fill("chart.average", lang, rate=percent(average, lang)) if average is not None else ""}
+        # a bar each, or past MAX_BARS the unit's neighbours (none when the unit is not ranked)
+        shown = ranked if len(ranked) <= MAX_BARS else (
+            ranked.iloc[max(0, at - NEIGHBOURS):at + NEIGHBOURS + 1] if at is not None else ranked.iloc[:0])
+        if len(shown):
+            top = max([100.0, *(shown["financial_rate"] * 100)])
+            context.update(bars=_bars(shown, highlight, top, lang), top=f"{top:.0f}%",
+                           average_at=_share(average * 100, top) if average is not None else "")
+        if self.histogram is not None:
+            if at is not None:
+                context["near_title"] = fill("chart.neighbours", lang, first=int(shown["rank"].min()),
+                                             last=int(shown["rank"].max()), total=len(ranked))
+            context["histogram"] = self._marked(at)
+        return templates().get_template("ranking_bars.html.j2").render(**context)
+
+    def _marked(self, at: int | None) -> dict:
+        """The distribution with the bin of the unit at position ``at`` marked, and its rate."""
+        histogram = dict(self.histogram)
+        top = histogram.pop("top")
+        mine_bin, histogram["mine_text"] = None, ""
         if at is not None:
-            context["near_title"] = fill("chart.neighbours", lang, first=int(shown["rank"].min()),
-                                         last=int(shown["rank"].max()), total=len(ranked))
-        context["histogram"] = _histogram(ranked, at, average if has_average else None, lang)
-    return templates().get_template("ranking_bars.html.j2").render(**context)
+            rate = float(self.ranked["financial_rate"].iloc[at]) * 100
+            mine_bin = min(int(min(rate, top) // BIN), len(histogram["bins"]) - 1)
+            histogram["mine_text"] = f"{short_name(str(self.ranked['unit_name'].iloc[at]))}: {percent(rate / 100, self.lang)}"
+        histogram["bins"] = [{**b, "mine": i == mine_bin} for i, b in enumerate(histogram["bins"])]
+        return histogram
 
 
-def _histogram(ranked: pd.DataFrame, at: int | None, average: float | None, lang: str) -> dict:
+def ranking_bars_html(ranking: pd.DataFrame, lang: str = "vi", highlight: str | None = None,
+                      average: float | None = None, caption: str = "") -> str:
+    """Where ``highlight`` stands among the ranked units, as HTML: :class:`RankingBars` of one unit."""
+    return RankingBars(ranking, lang, average).html(highlight, caption)
+
+
+def _histogram(ranked: pd.DataFrame, average: float | None, lang: str) -> dict:
     """Every ranked unit's rate in :data:`BIN`-point bins up to 100% (or past, up to
-    :data:`~.charts.RATE_CAP`), the bin of the unit at position ``at`` marked."""
+    :data:`~.charts.RATE_CAP`); ``top``: where the last bin ends."""
     rates = ranked["financial_rate"].to_numpy(dtype=float) * 100
     top = min(max(100.0, math.ceil(rates.max() / BIN) * BIN), RATE_CAP)
     edges = np.arange(0, top + BIN, BIN)
     counts, _ = np.histogram(np.clip(rates, 0, top), bins=edges)
-    mine_bin = min(int(min(rates[at], top) // BIN), len(counts) - 1) if at is not None else None
     tallest = max(int(counts.max()), 1)
     return {
-        "title": fill("chart.distribution", lang, total=len(ranked)),
-        "bins": [{"height": _share(count, tallest), "mine": i == mine_bin,
+        "title": fill("chart.distribution", lang, total=len(ranked)), "top": top,
+        "bins": [{"height": _share(count, tallest),
                   "label": f"{percent(lo / 100, lang, decimals=0)}–{percent(hi / 100, lang, decimals=0)}: {count}"}
-                 for i, (count, lo, hi) in enumerate(zip(counts, edges[:-1], edges[1:]))],
+                 for count, lo, hi in zip(counts, edges[:-1], edges[1:])],
         "scale": fill("chart.units_scale", lang, units=label("chart.units_axis", lang), tallest=tallest),
         "ticks": [percent(t / 100, lang, decimals=0) for t in np.linspace(0, top, 5)],
-        "average_at": _share(average * 100, top) if average is not None else "",
-        "mine_text": (f"{short_name(str(ranked['unit_name'].iloc[at]))}: {percent(rates[at] / 100, lang)}"
-                      if at is not None else "")}
+        "average_at": _share(average * 100, top) if average is not None else ""}

@@ -91,7 +91,7 @@ def short_line_name(code: str, catalog, lang: str = "vi") -> str:
     """A line's name as a list gives it: a project by its whole name, any other line without its
     code words ("Nội dung số 02: Hỗ trợ nhà ở" -> "Hỗ trợ nhà ở")."""
     name = catalog.name(code, lang)
-    if catalog.frame.at[code, "level"] == "project" or ":" not in name:
+    if catalog.level(code) == "project" or ":" not in name:
         return name
     return name.split(":", 1)[1].strip()
 

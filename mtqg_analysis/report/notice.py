@@ -25,7 +25,7 @@ from ..domain import notation as fmt
 from ..domain import resources
 from ..domain.catalog import Catalog, load_catalog
 from ..domain.labels import check_lang
-from ..domain.periods import Period, label, parse_period
+from ..domain.periods import Period, label
 from ..domain.units import Units, short_name
 from ..errors import ParameterError
 from .headline import place_words
@@ -397,7 +397,7 @@ def _lines(frame, period, previous_frame, previous_period, units, w: _Wording, c
             form, fill_name = ("line" if named else "unnamed_line"), name
         for text in texts:
             out += [_fill(w.doc(form), {"name": fill_name, "text": text}), ""]
-    others = [c for c in cat.codes if cat.frame.at[c, "level"] == "project" and c not in projects_with_data]
+    others = [c for c in cat.codes if cat.level(c) == "project" and c not in projects_with_data]
     if others:
         short = [re.split(r"\s*:\s*", cat.name(c, w.lang))[0] for c in others]
         out.append(_fill(w.doc("others"), {"projects": w.doc("list_join").join(short)}))

@@ -171,14 +171,17 @@ def provenance_section(parameters: dict, data_name: str, inputs: pd.DataFrame, l
 def unit_lines_table(funding: pd.DataFrame, unit_code: str, catalog: Catalog, captions: Captions, lang: str = "vi",
                      place: dict | None = None, unit_name: str = "", district: pd.DataFrame | None = None,
                      whole: pd.Series | None = None, positions: dict | None = None, lines: Mapping | None = None,
-                     totals: pd.DataFrame | None = None) -> str:
+                     totals: pd.DataFrame | None = None, rows: pd.DataFrame | None = None,
+                     comparison: pd.DataFrame | None = None) -> str:
     """The unit's lines beside the whole place's rate on the same line, with the unit's total
     (``district``, ``positions``, ``lines``: see :func:`mtqg_analysis.analysis.unit_vs_district`;
-    ``whole``: ``total(funding)``; ``totals``: ``totals_by(funding)``; each passed when already
-    computed)."""
-    mine = an.rows_of_unit(funding, unit_code, positions)
+    ``whole``: ``total(funding)``; ``totals``: ``totals_by(funding)``; ``rows``: the unit's rows;
+    ``comparison``: its ``unit_vs_district`` with ``capital_years=has_carried(rows)``; each passed
+    when already computed)."""
+    mine = an.rows_of_unit(funding, unit_code, positions) if rows is None else rows
     carried = an.has_carried(mine)
-    comparison = an.unit_vs_district(funding, unit_code, catalog, lang, carried, district, positions, lines)
+    if comparison is None:
+        comparison = an.unit_vs_district(funding, unit_code, catalog, lang, carried, district, positions, lines)
     comparison = comparison.assign(name=[short_line_name(c, catalog, lang) if c in catalog.frame.index else c
                                          for c in comparison["code"]])
     whole_name = place_words(place, lang)["whole"]

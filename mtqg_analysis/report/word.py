@@ -183,7 +183,6 @@ def _widths(table, widths_cm: list[float]) -> None:
 
 
 def _header(document, words: dict, values: dict) -> None:
-    from docx.shared import Cm
 
     table = document.add_table(rows=2, cols=2)
     _borderless(table)
@@ -211,7 +210,6 @@ def _header(document, words: dict, values: dict) -> None:
 def _main_table(document, year, lang: str) -> None:
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm
 
     tree = an.by_tree(year.funding, year.catalog, lang)
     tree["name"] = [short_line_name(c, year.catalog, lang) for c in tree["code"]]
@@ -257,7 +255,6 @@ def _repeat_header(row) -> None:
 
 
 def _signature(document, words: dict, values: dict) -> None:
-    from docx.shared import Cm
 
     sign = words["signature"]
     _paragraph(document, "", after=6)

@@ -137,15 +137,24 @@ class YearData:
         files, not every commune's."""
         own = set()
         for frame in (self.periods if frames is None else frames).values():
-            own.update(frame.loc[frame["unit_code"] == unit_code, "source_file"].dropna())
-        keep = self.inputs["file"].isin(own).to_numpy() | self.once(_outside_period_folders, self.inputs)
-        return self.inputs[keep].reset_index(drop=True)
+            own.update(self.once(_files_by_unit, frame).get(unit_code, ()))
+        # looked up, not matched against every input: a national period has thousands of files
+        at, outside = self.once(_input_positions, self.inputs)
+        keep = sorted({*outside, *(i for file in own for i in at.get(file, ()))})
+        return self.inputs.iloc[keep].reset_index(drop=True)
 
 
-def _outside_period_folders(inputs: pd.DataFrame):
-    """Which of ``inputs`` are not in a period's folder (units.csv, catalog.csv): in every
-    scorecard's list of inputs."""
-    return (~inputs["file"].str.contains("/", regex=False)).to_numpy()
+def _files_by_unit(frame: pd.DataFrame) -> dict:
+    """``{unit code: the files its rows of ``frame`` come from}``."""
+    files = frame[["unit_code", "source_file"]].dropna().drop_duplicates()
+    return files.groupby("unit_code", sort=False)["source_file"].agg(list).to_dict()
+
+
+def _input_positions(inputs: pd.DataFrame) -> tuple[dict, list[int]]:
+    """Where each file of ``inputs`` is (``{file: row positions}``), and the positions of the
+    files not in a period's folder (units.csv, catalog.csv), in every scorecard's list of inputs."""
+    files = inputs["file"].tolist()
+    return inputs.groupby("file", sort=False).indices, [i for i, file in enumerate(files) if "/" not in file]
 
 
 def _identity(value):
@@ -161,22 +170,23 @@ KEPT_YEARS = 4  # periods kept per process (a run renders period after period)
 
 
 def _tables_stamp(periods: list[Period], data_dir: Path) -> tuple:
-    """What the loaded tables were read from: each period's manifest (the SHA-256 of its raw
-    files and of the package) and the size and time of its processed files, and of units.csv
-    and catalog.csv. A rebuilt period or an edited units table gives another stamp."""
+    """What the loaded tables were read from: the size, time and file number of each period's
+    manifest and processed files, and of units.csv and catalog.csv. A rebuilt period or an edited
+    units table gives another stamp: each is written to a new file put in place of the old
+    (:mod:`.atomic`). Looked at before every scorecard: a national period's manifest lists
+    thousands of files, read here only by its metadata."""
     def stat(path: Path):
         try:
             info = path.stat()
         except OSError:
             return None
-        return info.st_size, info.st_mtime_ns
+        return info.st_size, info.st_mtime_ns, info.st_ino
 
     stamp = []
     for p in periods:
         folder = processed_dir(p, data_dir)
-        manifest = folder / manifests.MANIFEST
-        stamp.append((str(p), manifest.read_bytes() if manifest.exists() else b"",
-                      stat(folder / FUNDING_PARQUET), stat(folder / QUALITY_CSV)))
+        stamp.append((str(p), stat(folder / manifests.MANIFEST), stat(folder / FUNDING_PARQUET),
+                      stat(folder / QUALITY_CSV)))
     return (*stamp, stat(units_csv(data_dir)), stat(catalog_csv(data_dir)))
 
 
