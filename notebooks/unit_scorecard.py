@@ -27,9 +27,10 @@ whole, communes = year.once(an.total, funding), year.once(an.communes_total, fun
 totals = year.once(an.totals_by, funding)  # every unit's totals
 lines = year.once(an.units_vs_district, year.once(an.by_level_per_unit, funding, "line", catalog, lang), district)
 mine = an.unit_rows(funding, unit_code, year.once(an.unit_positions, funding))
-compared = an.unit_vs_district(funding, unit_code, catalog, lang, an.has_carried(mine), lines=lines)
+compared = an.unit_vs_district(funding, unit_code, catalog, lang, capital_years=True, lines=lines)
 unit = an.unit_overview(funding, unit_code, units, catalog, year.period, lang, ranked=ranked, whole=whole,
-                        communes=communes, totals=totals, rows=mine, comparison=compared)
+                        communes=communes, totals=totals, rows=mine, comparison=compared,
+                        ranked_at=year.once(an.unit_positions, ranked))
 place = year.once(an.place_of, funding, units)
 captions = rp.Captions(lang)
 page = [rp.unit_headline_html(unit, place, catalog, lang, mine=mine)]

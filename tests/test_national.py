@@ -311,6 +311,7 @@ def test_what_a_scorecard_reads_from_the_period_once_equals_what_it_computed_per
         # the overview from the unit's rows and lines already cut out: the same figures
         alone = an.unit_overview(funding, code, units, catalog, period, "vi", ranked=ranked, district=district)
         given = an.unit_overview(funding, code, units, catalog, period, "vi", ranked=ranked, totals=totals, rows=rows.copy(),
+                                 ranked_at=an.unit_positions(ranked),
                                  comparison=an.unit_vs_district(funding, code, catalog, "vi", True, lines=compared))
         assert (given.unit_name, given.rank, given.ranked, given.is_commune) == (
             alone.unit_name, alone.rank, alone.ranked, alone.is_commune)

@@ -92,17 +92,18 @@ def unit_overview(frame: pd.DataFrame, unit_code: str, units: Units | None = Non
                   whole: pd.Series | None = None, communes: pd.Series | None = None,
                   positions: dict | None = None, lines: Mapping | None = None,
                   totals: pd.DataFrame | None = None, rows: pd.DataFrame | None = None,
-                  comparison: pd.DataFrame | None = None) -> UnitOverview:
+                  comparison: pd.DataFrame | None = None, ranked_at: Mapping | None = None) -> UnitOverview:
     """The headline figures of ``unit_code``'s scorecard. ``ranked`` (``ranking(frame, units)``),
     ``district`` (``by_level(frame, "line", catalog, lang)``), ``whole`` (``total(frame)``),
     ``communes`` (``communes_total(frame, units)``), ``positions`` (``unit_positions(frame)``),
     ``lines`` (``by_level_per_unit(frame, "line", catalog, lang)``) and ``totals``
     (``totals_by(frame)``): the same for every unit of the input, passed when already computed;
     ``rows`` (``rows_of_unit(frame, unit_code)``) and ``comparison`` (:func:`unit_vs_district`),
-    the unit's, when its scorecard has them already."""
+    the unit's, when its scorecard has them already; ``ranked_at``: ``unit_positions(ranked)``,
+    where each unit is in ``ranked``."""
     mine = rows_of_unit(frame, unit_code, positions) if rows is None else rows
     ranked = ranking(frame, units) if ranked is None else ranked
-    row = ranked[ranked["unit_code"] == unit_code]
+    row = rows_of_unit(ranked, unit_code, ranked_at)
     if comparison is None:
         comparison = unit_vs_district(frame, unit_code, catalog, lang, district=district, positions=positions,
                                       lines=lines)

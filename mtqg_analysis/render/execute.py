@@ -54,22 +54,21 @@ def write_documents(job: Job, out_dir: Path) -> dict:
 def figures_of(year, unit_code: str | None = None) -> dict:
     """Plan, disbursed and financial rate of the period (or of one unit), for the index; none for a
     unit without rows in the period."""
-    from ..analysis import rows_of_unit, total, totals_by, unit_positions, unit_total
+    from ..analysis import total, totals_by, unit_positions, unit_total
 
     if unit_code is None:
         whole = total(year.funding)
     else:
         # lookups: the worker renders many scorecards of the same loaded period
         positions = year.once(unit_positions, year.funding)
-        rows = rows_of_unit(year.funding, unit_code, positions)
-        if rows.empty:  # a notebook of the period that is not a unit's scorecard
+        if unit_code not in positions:  # a notebook of the period that is not a unit's scorecard
             return {}
         whole = unit_total(year.funding, unit_code, positions, year.once(totals_by, year.funding))
     rate = whole["financial_rate"]
     figures = {"plan_vnd": int(whole["plan_vnd"]), "disbursed_vnd": int(whole["disbursed_vnd"]),
                "financial_rate": None if rate != rate else float(rate)}
     if unit_code is not None:
-        figures["unit_name"] = str(rows["unit_name"].iloc[0]) if len(rows) else unit_code
+        figures["unit_name"] = str(year.funding["unit_name"].iloc[positions[unit_code][0]])
     return figures
 
 

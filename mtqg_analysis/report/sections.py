@@ -176,8 +176,9 @@ def unit_lines_table(funding: pd.DataFrame, unit_code: str, catalog: Catalog, ca
     """The unit's lines beside the whole place's rate on the same line, with the unit's total
     (``district``, ``positions``, ``lines``: see :func:`mtqg_analysis.analysis.unit_vs_district`;
     ``whole``: ``total(funding)``; ``totals``: ``totals_by(funding)``; ``rows``: the unit's rows;
-    ``comparison``: its ``unit_vs_district`` with ``capital_years=has_carried(rows)``; each passed
-    when already computed)."""
+    ``comparison``: its ``unit_vs_district`` with ``capital_years=True`` (the table shows the
+    capital years' rates where the unit's rows have carried-over capital); each passed when
+    already computed)."""
     mine = an.rows_of_unit(funding, unit_code, positions) if rows is None else rows
     carried = an.has_carried(mine)
     if comparison is None:
