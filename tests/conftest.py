@@ -197,6 +197,13 @@ def sample_2025(tmp_path_factory):
     return render_sample_2025(tmp_path_factory.mktemp("sample-2025"))
 
 
+def pytest_sessionfinish(session):
+    """Close the Chromium the browser tests of this process shared (``tests/browser_helpers.py``)."""
+    helpers = sys.modules.get("browser_helpers")
+    if helpers is not None:
+        helpers.close_shared()
+
+
 @pytest.fixture(scope="session")
 def artifacts(tmp_path_factory) -> Path:
     """Where tests keep what a person may want to look at (screenshots, PDFs): ``$MTQG_ARTIFACTS_DIR``,
