@@ -150,7 +150,8 @@ LONGEST_FIRST = ("tests/test_crash_report.py", "sample", "sample_2025", "tests/t
 # Modules whose module-scoped fixture cleans or builds something (the template cycle, cleaned sample
 # periods): each is one unit of work, so that one worker builds the fixture instead of both.
 WHOLE_MODULES = ("tests/test_template.py", "tests/test_figures_2024_06.py", "tests/test_api.py",
-                 "tests/test_runner.py", "tests/test_sample_data.py", "tests/test_narrative.py")
+                 "tests/test_runner.py", "tests/test_sample_data.py", "tests/test_narrative.py",
+                 "tests/test_national.py")
 
 
 def pytest_xdist_make_scheduler(config, log):
