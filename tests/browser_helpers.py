@@ -3,10 +3,14 @@
 ``--remote-debugging-pipe``: JSON messages separated by NUL bytes on file descriptors 3 and 4. The
 network is cut twice: an unreachable proxy with no bypass, and (by :func:`open_offline`) the
 protocol's offline emulation. Missing Chromium is a failure, never a skip: CI installs it.
+One Chromium serves a test process (started at the first page, closed at the end of the session);
+each page opens in a browser context of its own (its own cache, storage and cookies, as a fresh
+profile has), which is closed with the page.
 Used by tests/test_browser.py, tests/test_report_safety.py and tests/test_documents.py.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -52,6 +56,11 @@ class DevTools:
         self._buffer = b""
         self._next_id = 0
         self.events: list[dict] = []
+        self.session: str | None = None  # the open page's: events of other (closed) pages are dropped
+
+    def _keep(self, event: dict) -> None:
+        if event.get("sessionId") in (None, self.session):
+            self.events.append(event)
 
     def _read_message(self, deadline: float) -> dict:
         import select
@@ -82,7 +91,7 @@ class DevTools:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return reply.get("result", {})
-            self.events.append(reply)
+            self._keep(reply)
 
     def wait_for(self, method: str, timeout: float = 60) -> dict:
         deadline = time.monotonic() + timeout
@@ -91,7 +100,7 @@ class DevTools:
                 return event
         while True:
             event = self._read_message(deadline)
-            self.events.append(event)
+            self._keep(event)
             if event.get("method") == method:
                 return event
 
@@ -109,27 +118,55 @@ class DevTools:
         os.close(self._from_browser)
 
 
+_shared: tuple[DevTools, tempfile.TemporaryDirectory] | None = None
+
+
+def shared_browser() -> DevTools:
+    """This process's headless Chromium (started at the first call; :func:`close_shared` ends it)."""
+    global _shared
+    if _shared is None or _shared[0].process.poll() is not None:
+        profile = tempfile.TemporaryDirectory(prefix="mtqg-chromium-")
+        _shared = (DevTools(chromium(), profile.name), profile)
+    return _shared[0]
+
+
+@atexit.register
+def close_shared() -> None:
+    """Close this process's Chromium, if one was started, and remove its profile."""
+    global _shared
+    if _shared is not None:
+        browser, profile = _shared
+        _shared = None
+        browser.close()
+        profile.cleanup()
+
+
 @contextlib.contextmanager
 def open_offline(path: Path, width: int = 1280, height: int = 900) -> Iterator[tuple[DevTools, str]]:
-    """Open ``path`` (a file on disk) in a fresh headless Chromium with the network cut; yields the
-    browser and the session id of the page once its load event fired."""
-    with tempfile.TemporaryDirectory(prefix="mtqg-chromium-") as profile:
-        browser = DevTools(chromium(), profile)
-        try:
-            target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-            session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
-            for domain in ("Page", "Runtime", "Log", "Network"):
-                browser.send(f"{domain}.enable", session=session)
-            browser.send("Network.emulateNetworkConditions", {"offline": True, "latency": 0, "downloadThroughput": 0,
-                                                               "uploadThroughput": 0}, session=session)
-            browser.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
-                                                                 "deviceScaleFactor": 1, "mobile": False},
-                         session=session)
-            browser.send("Page.navigate", {"url": Path(path).as_uri()}, session=session)
-            browser.wait_for("Page.loadEventFired")
-            yield browser, session
-        finally:
-            browser.close()
+    """Open ``path`` (a file on disk) in a new browser context of headless Chromium with the network
+    cut; yields the browser (its ``events`` those of this page only) and the session id of the page
+    once its load event fired."""
+    browser = shared_browser()
+    context = browser.send("Target.createBrowserContext")["browserContextId"]
+    browser.events = []
+    try:
+        target = browser.send("Target.createTarget", {"url": "about:blank", "browserContextId": context})["targetId"]
+        session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        browser.session = session
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            browser.send(f"{domain}.enable", session=session)
+        browser.send("Network.emulateNetworkConditions", {"offline": True, "latency": 0, "downloadThroughput": 0,
+                                                           "uploadThroughput": 0}, session=session)
+        browser.send("Emulation.setDeviceMetricsOverride", {"width": width, "height": height,
+                                                             "deviceScaleFactor": 1, "mobile": False},
+                     session=session)
+        browser.send("Page.navigate", {"url": Path(path).as_uri()}, session=session)
+        browser.wait_for("Page.loadEventFired")
+        yield browser, session
+    finally:
+        browser.session = None
+        browser.events = []
+        browser.send("Target.disposeBrowserContext", {"browserContextId": context})
 
 
 def evaluate(browser: DevTools, session: str, expression: str):

@@ -33,6 +33,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 os.environ.setdefault("OPENPYXL_LXML", "False")
 
 from workbook_builder import PERIOD, Sheet, TextSheet, build_workbook  # noqa: E402
+from mtqg_analysis.render.kernel import skip_iri_grammar  # noqa: E402
+
+# As the mtqg command does in its own processes, before nbformat is first imported (at collection):
+# jsonschema compiling an IRI grammar no notebook schema uses costs every test process a second.
+skip_iri_grammar()
 
 REPO = Path(__file__).resolve().parents[1]
 UNITS_CSV = REPO / "data" / "raw" / "units.csv"
@@ -76,13 +81,16 @@ class Run:
 
 @pytest.fixture
 def mtqg(tmp_path, capsys, monkeypatch):
-    """Run ``mtqg ARGS`` in this process, in ``tmp_path``: exit code, stdout and stderr as the
-    command line would show them (a bug raises in the test instead of printing a traceback)."""
+    """Run ``mtqg ARGS`` in this process, in ``tmp_path`` (or ``cwd=``, with ``env=`` variables set):
+    exit code, stdout and stderr as the command line would show them (a bug raises in the test
+    instead of printing a traceback)."""
     from mtqg_analysis.cli import main
 
-    def run(*args) -> Run:
-        monkeypatch.chdir(tmp_path)
+    def run(*args, cwd: Path | None = None, env: dict | None = None) -> Run:
+        monkeypatch.chdir(cwd or tmp_path)
         monkeypatch.delenv("MTQG_DATA_DIR", raising=False)
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
         capsys.readouterr()
         try:
             code = main([str(a) for a in args])
@@ -142,7 +150,8 @@ LONGEST_FIRST = ("tests/test_crash_report.py", "sample", "sample_2025", "tests/t
 # Modules whose module-scoped fixture cleans or builds something (the template cycle, cleaned sample
 # periods): each is one unit of work, so that one worker builds the fixture instead of both.
 WHOLE_MODULES = ("tests/test_template.py", "tests/test_figures_2024_06.py", "tests/test_api.py",
-                 "tests/test_runner.py", "tests/test_sample_data.py", "tests/test_narrative.py")
+                 "tests/test_runner.py", "tests/test_sample_data.py", "tests/test_narrative.py",
+                 "tests/test_national.py")
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -187,6 +196,13 @@ def sample_2025(tmp_path_factory):
     from sample_render import render_sample_2025
 
     return render_sample_2025(tmp_path_factory.mktemp("sample-2025"))
+
+
+def pytest_sessionfinish(session):
+    """Close the Chromium the browser tests of this process shared (``tests/browser_helpers.py``)."""
+    helpers = sys.modules.get("browser_helpers")
+    if helpers is not None:
+        helpers.close_shared()
 
 
 @pytest.fixture(scope="session")

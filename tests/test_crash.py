@@ -1,8 +1,9 @@
 """SIGKILL ``mtqg clean`` at random points (docs/robustness.md, "Crash safety"; spec §4.3).
 
 A first run writes the period's outputs. Then, repeatedly, a second run on the same input is
-killed with SIGKILL after a random delay (seeded, so the same delays on every run): before it
-opened anything, while reading, or while writing. After every kill:
+killed with SIGKILL after a random delay (seeded, so the same fractions of the first run on every
+run), spread over how long the first run took: before it opened anything, while reading, or while
+writing. After every kill:
 
 - each output file is whole and byte-identical to the first run's (old or new version of the
   same input are the same bytes; never half a file),
@@ -52,7 +53,9 @@ def visible(out_dir: Path) -> set[str]:
 
 def test_killed_runs_leave_previous_outputs_whole(tmp_path):
     data = make_data(tmp_path)
+    began = time.monotonic()
     first = clean(data)
+    duration = time.monotonic() - began  # only places the kills, within a run and not after it
     assert first.returncode == 0, first.stderr
     out_dir = data / "processed" / "2024-06"
     baseline = outputs(out_dir)
@@ -62,7 +65,7 @@ def test_killed_runs_leave_previous_outputs_whole(tmp_path):
     for attempt in range(KILLS):
         process = subprocess.Popen([*mtqg_command(), "clean", "-q", "--period", "2024-06", "--data-dir", str(data)],
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.0, 2.5))  # where the kill lands, not a timing assertion
+        time.sleep(rng.uniform(0.0, duration))  # where the kill lands, not a timing assertion
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
         assert visible(out_dir) == baseline_files, f"kill {attempt}: {sorted(visible(out_dir))}"

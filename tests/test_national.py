@@ -20,7 +20,17 @@ from mtqg_analysis.store import load_year
 
 @pytest.fixture
 def sample_data(tmp_path):
+    """A copy of the shipped data of the test's own, for the tests that change it."""
     data = tmp_path / "data"
+    shutil.copytree(REPO / "data" / "raw", data / "raw")
+    return data
+
+
+@pytest.fixture(scope="module")
+def sample_copy(tmp_path_factory):
+    """A copy of the shipped data that the module's tests read and never change: its periods are
+    cleaned once, by the first test that loads them."""
+    data = tmp_path_factory.mktemp("national") / "data"
     shutil.copytree(REPO / "data" / "raw", data / "raw")
     return data
 
@@ -57,11 +67,11 @@ def test_a_reused_year_is_loaded_once_until_its_tables_are_rebuilt(sample_data):
     assert again.once(ranked, again.funding, again.units) is not table
 
 
-def test_a_period_of_another_folder_is_another_year(sample_data, tmp_path):
+def test_a_period_of_another_folder_is_another_year(sample_copy, tmp_path):
     other = tmp_path / "other"
-    shutil.copytree(sample_data / "raw", other / "raw")
-    assert load_year("2024-06", sample_data, reuse=True) is not load_year("2024-06", other, reuse=True)
-    assert load_year("2024-09", sample_data, reuse=True) is not load_year("2024-06", sample_data, reuse=True)
+    shutil.copytree(sample_copy / "raw", other / "raw")
+    assert load_year("2024-06", sample_copy, reuse=True) is not load_year("2024-06", other, reuse=True)
+    assert load_year("2024-09", sample_copy, reuse=True) is not load_year("2024-06", sample_copy, reuse=True)
 
 
 def _ranked(n: int) -> pd.DataFrame:
@@ -127,8 +137,8 @@ def test_the_district_sized_chart_keeps_a_bar_per_unit_and_the_report_gets_the_d
     assert whole.axes[0].get_title() == "500 units by financial rate"
 
 
-def test_a_scorecard_lists_the_files_of_its_unit_and_the_tables_of_the_folder(sample_data):
-    year = load_year("2024-06", sample_data)
+def test_a_scorecard_lists_the_files_of_its_unit_and_the_tables_of_the_folder(sample_copy):
+    year = load_year("2024-06", sample_copy)
     workbook = next(f for f in year.inputs["file"] if f.startswith("2024-06/"))
     assert list(year.inputs_of("01975")["file"]) == [workbook, "units.csv"]  # the sample: one workbook for all
     # one workbook a commune: another commune's file is not this scorecard's input
@@ -140,11 +150,11 @@ def test_a_scorecard_lists_the_files_of_its_unit_and_the_tables_of_the_folder(sa
     assert sorted(year.inputs_of("01978", {"2024-06": apart})["file"]) == ["2024-06/other.xlsx", "units.csv"]
 
 
-def test_past_forty_communes_the_heat_map_shows_the_slowest_and_the_own_budget(sample_data, monkeypatch):
+def test_past_forty_communes_the_heat_map_shows_the_slowest_and_the_own_budget(sample_copy, monkeypatch):
     from mtqg_analysis.report import sections
     from mtqg_analysis.report.display import Captions
 
-    year = load_year("2024-06", sample_data)
+    year = load_year("2024-06", sample_copy)
     funding = year.periods["2024-06"]
     own = an.own_budget(funding, year.units)
     communes = funding[~funding["unit_code"].isin(own["unit_code"])]
@@ -172,11 +182,11 @@ def test_past_forty_communes_the_heat_map_shows_the_slowest_and_the_own_budget(s
     assert "thấp nhất" not in html
 
 
-def test_a_units_rows_looked_up_are_the_rows_a_filter_gives_and_the_scorecard_figures_the_same(sample_data):
+def test_a_units_rows_looked_up_are_the_rows_a_filter_gives_and_the_scorecard_figures_the_same(sample_copy):
     from mtqg_analysis.report.display import Captions
     from mtqg_analysis.report.sections import unit_lines_table
 
-    year = load_year("2024-12", sample_data)
+    year = load_year("2024-12", sample_copy)
     funding, units, catalog = year.funding, year.units, year.catalog
     at = an.unit_positions(funding)
     for code in [*sorted(set(funding["unit_code"])), "99999"]:  # every unit, and one without rows
@@ -275,13 +285,6 @@ def test_a_scorecard_records_one_digest_of_the_years_files_that_changes_with_any
     renamed = dict(files_after)
     renamed["units.csv.bak"] = renamed.pop("units.csv")
     assert inputs_digest(renamed) != inputs_digest(files_after)  # a file's name counts, not only its hash
-
-
-@pytest.fixture(scope="module")
-def sample_copy(tmp_path_factory):
-    data = tmp_path_factory.mktemp("national") / "data"
-    shutil.copytree(REPO / "data" / "raw", data / "raw")
-    return data
 
 
 @pytest.mark.parametrize("period", ["2024-12", "2025-12"])

@@ -79,22 +79,22 @@ def test_quiet_runs_log_nothing_but_errors(data_dir, make_workbook, mtqg):
 
 
 # --- folders --------------------------------------------------------------------------------------
-def test_from_a_subfolder_of_the_project_the_data_folder_above_is_found(tmp_path):
+def test_from_a_subfolder_of_the_project_the_data_folder_above_is_found(tmp_path, mtqg):
     project = tmp_path / "project"
     copy_sample(project / "data")
     (project / "notebooks").mkdir()
-    run = mtqg_process("clean", "--period", "2024-06", cwd=project / "notebooks")
-    assert run.returncode == 0, run.stderr
+    run = mtqg("clean", "--period", "2024-06", cwd=project / "notebooks")
+    assert run.code == 0, run.stderr
     assert (project / "data" / "processed" / "2024-06" / "funding.parquet").exists()
     assert f"exit code 0 (mtqg-analysis {__version__}; data {project / 'data'}, reports {project / 'reports'})" \
         in run.stderr
 
 
-def test_from_another_folder_the_error_says_where_it_looked_and_what_to_do(tmp_path):
+def test_from_another_folder_the_error_says_where_it_looked_and_what_to_do(tmp_path, mtqg):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    run = mtqg_process("clean", "--period", "2024-06", cwd=elsewhere)
-    assert run.returncode == 2
+    run = mtqg("clean", "--period", "2024-06", cwd=elsewhere)
+    assert run.code == 2
     assert f"no data/raw/ folder in {elsewhere} or the folders above it" in run.stderr
     assert "--data-dir" in run.stderr and "MTQG_DATA_DIR" in run.stderr
     assert "Traceback" not in run.stderr and run.stderr.startswith("mtqg clean: the data folder was not found")
@@ -107,11 +107,11 @@ def test_a_given_data_dir_without_raw_is_named(tmp_path, mtqg):
     assert f"--data-dir {tmp_path / 'nothing-here'} has no raw/ folder" in run.stderr
 
 
-def test_mtqg_data_dir_is_used_from_any_folder_and_reports_go_beside_it(tmp_path):
+def test_mtqg_data_dir_is_used_from_any_folder_and_reports_go_beside_it(tmp_path, mtqg):
     data = copy_sample(tmp_path / "srv" / "data")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    run = mtqg_process("periods", cwd=elsewhere, env={"MTQG_DATA_DIR": str(data)})
-    assert run.returncode == 0, run.stderr
+    run = mtqg("periods", cwd=elsewhere, env={"MTQG_DATA_DIR": str(data)})
+    assert run.code == 0, run.stderr
     assert "2024-06" in run.stdout and "2024-12" in run.stdout
     assert f"data {data}, reports {tmp_path / 'srv' / 'reports'})" in run.stderr

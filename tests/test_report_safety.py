@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from browser_helpers import evaluate, open_offline
-from conftest import mtqg_process, tree_bytes as tree
+from conftest import tree_bytes as tree
 from sample_render import NAME, PAYLOADS, UNIT, copy_sample, set_unit
 
 pytestmark = pytest.mark.slow
@@ -172,7 +172,7 @@ def test_data_and_reports_dirs_are_used_as_given(hostile):
     assert sorted(p.name for p in hostile["base"].iterdir()) == sorted([hostile["data"].name, hostile["reports"].name])
 
 
-def test_a_unit_code_from_units_csv_cannot_write_outside_the_reports_dir(tmp_path):
+def test_a_unit_code_from_units_csv_cannot_write_outside_the_reports_dir(tmp_path, mtqg):
     """``--units all`` takes the codes from the data: a code such as ``/../../x`` in units.csv must
     not become a path. It is refused, or at least everything stays inside the reports folder."""
     data = copy_sample(tmp_path / "data")
@@ -180,8 +180,8 @@ def test_a_unit_code_from_units_csv_cannot_write_outside_the_reports_dir(tmp_pat
     code = "/.." * (len(tmp_path.parts) + 4) + str(escape)  # absolute, and enough ../ to reach /
     set_unit(data, UNIT, code=code)
     reports = tmp_path / "reports"
-    result = mtqg_process("report", "--period", "2024-06", "--units", "all", "--jobs", "2", "--data-dir", data,
-                          "--reports-dir", reports)
+    result = mtqg("report", "--period", "2024-06", "--units", "all", "--jobs", "2", "--data-dir", data,
+                  "--reports-dir", reports)  # in this process: a bug raises here instead of a traceback
     assert "Traceback" not in result.stderr, result.stderr
     outside = sorted(p.name for p in tmp_path.iterdir() if p.name not in ("data", "reports"))
     assert outside == [], f"the runner wrote outside the reports folder: {outside}\n{result.stderr}"

@@ -1,9 +1,10 @@
 """``mtqg ARGS`` in a child process forked from a server that has already imported the package.
 
 A fresh interpreter spends most of a small hostile case importing pandas and openpyxl; a child of
-a forkserver that preloaded :mod:`mtqg_analysis.cli` starts with them imported, and is still a
-process of its own: its peak memory is its own, a guard can kill it, a crash or a hang in it
-cannot take the test session down.
+a forkserver that preloaded them and the modules ``mtqg clean`` uses (:data:`PRELOAD`; the command
+itself imports them only when it cleans) starts with them imported, and is still a process of its
+own: its peak memory is its own, a guard can kill it, a crash or a hang in it cannot take the test
+session down.
 """
 from __future__ import annotations
 
@@ -17,7 +18,12 @@ import traceback
 from pathlib import Path
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["mtqg_analysis.cli"])
+# What `mtqg clean` imports on its way (the command line module imports none of it up front).
+PRELOAD = ["mtqg_analysis.cli", "pandas", "pyarrow.parquet", "openpyxl", "xlrd", "odf.opendocument",
+           "babel.numbers", "mtqg_analysis.store.build", "mtqg_analysis.extract.workbook",
+           "mtqg_analysis.extract.xlsx", "mtqg_analysis.extract.cells", "mtqg_analysis.extract.formulas",
+           "mtqg_analysis.extract.legacy", "mtqg_analysis.transform.tidy", "mtqg_analysis.validate.quality"]
+_CONTEXT.set_forkserver_preload(PRELOAD)
 
 
 def run(args: list[str], cwd: Path, guard_seconds: float) -> tuple[int, str, str, int]:
