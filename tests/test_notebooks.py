@@ -286,6 +286,19 @@ def test_in_a_batch_the_other_renders_finish_and_the_exit_code_says_one_failed(r
     assert (reports / "2024-06" / "01975.failed.ipynb").exists()
 
 
+def test_explore_notebook_runs_top_to_bottom_with_its_defaults(rendered, tmp_path):
+    import papermill as pm
+
+    from mtqg_analysis.render.kernel import kernel_manager_class
+
+    out = tmp_path / "explore.ipynb"
+    pm.execute_notebook(str(NOTEBOOKS / "explore.ipynb"), str(out), parameters={"data_dir": str(rendered["data"])},
+                        kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS),
+                        kernel_manager_class=kernel_manager_class())
+    nb = nbformat.read(out, as_version=4)
+    assert not any(o.get("output_type") == "error" for c in nb.cells for o in c.get("outputs", []))
+
+
 def test_notebooks_are_committed_without_outputs_and_with_a_commented_parameters_cell():
     for path in NOTEBOOKS.glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
