@@ -11,6 +11,7 @@ Nothing here opens a file or takes a data folder: the notebooks load a period on
 - :mod:`.headline`: the headline blocks and provenance; the title naming the programme and the
   place, the notes on carried-over capital and on figures across a reorganisation;
 - :mod:`.sections`: the blocks of the report and the scorecard, each one call of a notebook cell;
+- :mod:`.scorecard`: a unit's whole scorecard, its blocks from what is computed once a period;
 - :mod:`.findings`: data-quality findings worded in the report's language (``data/findings.csv``);
 - :mod:`.notice`: section 2 of the district notice (the narrative);
 - :mod:`.excel`: the ``summary.xlsx`` workbook;
@@ -31,6 +32,7 @@ from .headline import (across_change_note, capital_caption, capital_table, headl
                        phase_method, phase_units_caption, phase_year_table, place_table, place_words,
                        programme_name, project_year_headers, provenance_text, unit_headline_html)
 from .notice import narrative
+from .scorecard import unit_scorecard
 from .sections import (capital_section, change_section, full_none_table, heatmap_section, notes_table, place_section,
                        provenance_section, quality_section, ranking_section, tree_table, unit_lines_table)
 
@@ -44,4 +46,5 @@ __all__ = ["CAPITAL_COLUMNS", "CHANGE_COLUMNS", "Captions", "LAGGING_COLUMNS", "
            "project_year_headers", "provenance_section", "provenance_text", "quality_section", "RankingBars", "ranking_bars_html",
            "ranking_figure",
            "ranking_section", "section", "short_line_name", "show_figure", "show_html", "show_markdown", "show_table",
-           "table_or_text_html", "trajectory_figure", "tree_table", "unit_headline_html", "unit_lines_table"]
+           "table_or_text_html", "trajectory_figure", "tree_table", "unit_headline_html", "unit_lines_table",
+           "unit_scorecard"]
