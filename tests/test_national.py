@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from conftest import REPO
 from mtqg_analysis import analysis as an
-from mtqg_analysis.report.bars import ranking_bars_html
+from mtqg_analysis.report.bars import RankingBars, ranking_bars_html
 from mtqg_analysis.report.charts import MAX_BARS, NEIGHBOURS, ranking_figure
 from mtqg_analysis.store import load_year
 
@@ -180,6 +180,31 @@ def test_past_forty_communes_the_heat_map_shows_the_slowest_and_the_own_budget(s
     html = sections.heatmap_section(funding, year.catalog, year.units, Captions("vi"), "vi")
     assert set(drawn[1].index) == set(an.ranking(funding, year.units)["unit_name"]) | set(own["unit_name"])
     assert "thấp nhất" not in html
+
+
+@pytest.mark.parametrize("n", [15, 3000])
+def test_one_ranking_chart_drawn_for_unit_after_unit_is_each_units_own(n):
+    """A worker makes the ranking chart's base once a period and draws it for each scorecard: each
+    drawing is the one made for that unit alone, nothing of the unit before kept."""
+    ranked = _ranked(n)
+    bars = RankingBars(ranked, "vi", average=0.5)
+    for unit in [ranked["unit_code"].iloc[n // 2], ranked["unit_code"].iloc[0], "99999", ranked["unit_code"].iloc[-1]]:
+        page = bars.html(unit, "Hình 2. Vị trí")
+        assert page == ranking_bars_html(ranked, "vi", highlight=unit, average=0.5, caption="Hình 2. Vị trí")
+        assert page.count(" mine") == (0 if unit == "99999" else 1 + (n > MAX_BARS))  # its bar, and its bin past forty
+
+
+def test_a_scorecards_blocks_name_the_unit_and_refuse_one_without_rows(sample_copy):
+    from mtqg_analysis.errors import ParameterError
+    from mtqg_analysis.report import unit_scorecard
+
+    year = load_year("2024-09", sample_copy)
+    blocks = unit_scorecard(year, 1975, "en")  # a code that lost its leading zero (plain papermill's -p)
+    page = "".join(blocks)
+    assert len(blocks) == 12 and "Vi Hương" in page and "Unit: 01975" in page  # the trajectory: a second period
+    assert page.index("Table 1.") < page.index("Figure 1.") < page.index("Table 3.")  # numbered in order
+    with pytest.raises(ParameterError, match="no reported lines"):
+        unit_scorecard(year, "06", "en")  # the province: in units.csv, no rows of its own
 
 
 def test_a_units_rows_looked_up_are_the_rows_a_filter_gives_and_the_scorecard_figures_the_same(sample_copy):
