@@ -336,7 +336,7 @@ class Units:
         if self.on is None:
             return code if code in self._row_of_code else None
         day = as_date(since).isoformat()
-        if code in self._row_of_code and self.history.at[self._row_of_code[code], "valid_from"] <= day:
+        if code in self._row_of_code and self._in_force("valid_from")[code] <= day:
             return code  # the usual case: the same unit then and now
         rows = self.history[(self.history["code"] == code)]
         rows = rows[((rows["valid_from"] == "") | (rows["valid_from"] <= day))
@@ -391,11 +391,17 @@ def place_history(frame: pd.DataFrame, units: Units) -> pd.DataFrame:
     if out.empty or units.on is None:
         return out
     pairs = out[["unit_code", "period"]].astype(str).drop_duplicates()
+    # each period's date and each unit's start read once: a national period has thousands of units
+    day_of = {period: as_date(period) for period in pairs["period"].unique()}
+    start_of: dict[str, dt.date] = {}
     moved = {}
     for code, period in pairs.itertuples(index=False):
-        target = units.placed_under(code, period)
+        day = day_of[period]
+        target = units.placed_under(code, day)
+        if target is not None and target not in start_of:
+            start_of[target] = _start_of(units, target)
         # A reused code (01969: Thị trấn, then Xã Phủ Thông) is another unit before its start.
-        if target is not None and (target != code or as_date(period) < _start_of(units, target)):
+        if target is not None and (target != code or day < start_of[target]):
             moved[(code, period)] = target
     if not moved:
         return out

@@ -147,7 +147,10 @@ class YearData:
 def _files_by_unit(frame: pd.DataFrame) -> dict:
     """``{unit code: the files its rows of ``frame`` come from}``."""
     files = frame[["unit_code", "source_file"]].dropna().drop_duplicates()
-    return files.groupby("unit_code", sort=False)["source_file"].agg(list).to_dict()
+    out: dict[str, list[str]] = {}
+    for unit, file in zip(files["unit_code"].tolist(), files["source_file"].tolist()):
+        out.setdefault(unit, []).append(file)
+    return out
 
 
 def _input_positions(inputs: pd.DataFrame) -> tuple[dict, list[int]]:
