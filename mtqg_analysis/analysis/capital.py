@@ -21,7 +21,10 @@ KINDS = ("own", "carried")  #: the two kinds of capital of a period
 
 def _carried(frame: pd.DataFrame) -> np.ndarray:
     """Whether each row's capital year is before its period's year ("2025-EXT" -> 2025), each of
-    the frame's few periods read once: a scorecard asks this of its rows several times."""
+    the frame's few periods read once: a scorecard asks this of its rows several times. All
+    False without a ``capital_year`` column."""
+    if "capital_year" not in frame.columns or frame.empty:
+        return np.zeros(len(frame), dtype=bool)
     at, periods = pd.factorize(frame["period"])
     years = np.array([int(str(p)[:4]) for p in periods], dtype="int64")
     return frame["capital_year"].to_numpy(dtype="int64") < years[at]
@@ -29,14 +32,12 @@ def _carried(frame: pd.DataFrame) -> np.ndarray:
 
 def is_carried(frame: pd.DataFrame) -> pd.Series:
     """True for rows of capital carried over from an earlier year's plan."""
-    if "capital_year" not in frame.columns or frame.empty:
-        return pd.Series(False, index=frame.index)
     return pd.Series(_carried(frame), index=frame.index)
 
 
 def has_carried(frame: pd.DataFrame) -> bool:
     """Whether the reports split off capital carried over from an earlier year."""
-    return "capital_year" in frame.columns and not frame.empty and bool(_carried(frame).any())
+    return bool(_carried(frame).any())
 
 
 def carried_years(frame: pd.DataFrame) -> list[int]:

@@ -8,7 +8,6 @@ level stays as itself (DA8 at level "subproject" is DA8).
 from __future__ import annotations
 
 import copy
-
 from collections.abc import Mapping
 
 import pandas as pd

@@ -86,20 +86,13 @@ def trajectory(frames: Mapping, by: str | None = None, unit_code: str | None = N
     latest period given): one row per period, or per period and value of ``by`` (a column of the
     table, e.g. "line_code") with ``by="..."``. ``unit_code`` keeps one unit's rows (every unit's
     at once: :func:`trajectories`)."""
-    frames = _frames(frames)
-    if year is None and frames:
-        year = parse_period(list(frames)[-1]).year
     rows = []
-    for p, frame in frames.items():
-        if parse_period(p).year != year:
-            continue
+    for p, frame in _of_year(frames, year).items():
         if unit_code is not None:
             frame = frame[frame["unit_code"] == unit_code]
         keys = [by] if by else ["_all"]
         part = summarise(frame.assign(_all="total") if not by else frame, keys).assign(period=p)
         rows.append(part.drop(columns="_all") if not by else part)
-    if not rows:
-        raise ParameterError(f"no period of year {year} among {', '.join(frames) or 'none'}")
     out = pd.concat(rows, ignore_index=True)
     first = ["period", by] if by else ["period"]
     return out[first + [c for c in out.columns if c not in first]]
@@ -110,13 +103,20 @@ def trajectories(frames: Mapping) -> PerUnit:
     unit_code=code)}``, from one grouping of each period of the year (that of the latest period
     given). A scorecard reads its unit's instead of grouping a period again
     (``year.once(trajectories, periods)``)."""
-    frames = _frames(frames)
-    year = parse_period(list(frames)[-1]).year if frames else None
-    parts = [totals_by(frame).reset_index().assign(period=p) for p, frame in frames.items()
-             if parse_period(p).year == year]
-    if not parts:
-        raise ParameterError(f"no period of year {year} among {', '.join(frames) or 'none'}")
+    parts = [totals_by(frame).reset_index().assign(period=p) for p, frame in _of_year(frames).items()]
     return PerUnit(pd.concat(parts, ignore_index=True)[["period", "unit_code", *MEASURES]])
+
+
+def _of_year(frames: Mapping, year: int | None = None) -> dict[str, pd.DataFrame]:
+    """The tables of ``frames`` in ``year`` (default: the year of the latest period given); a
+    :class:`ParameterError` when there are none."""
+    frames = _frames(frames)
+    if year is None and frames:
+        year = parse_period(list(frames)[-1]).year
+    kept = {p: frame for p, frame in frames.items() if parse_period(p).year == year}
+    if not kept:
+        raise ParameterError(f"no period of year {year} among {', '.join(frames) or 'none'}")
+    return kept
 
 
 def plan_adjustments(frames: Mapping, keys: list[str] | None = None) -> pd.DataFrame:

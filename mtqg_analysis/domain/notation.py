@@ -196,7 +196,7 @@ def decimal_text(value, decimals: int = 3, lang: str = "vi", *, fixed: bool = Fa
         number = abs(number)  # never "-0"
     if decimals > 0 and not fixed:
         number = number.normalize()  # trailing zeros dropped ("1.066,4", not "1.066,400")
-    # Babel's format_decimal writes the same (tests/test_notation.py holds them equal) at a tenth
+    # Babel's format_decimal writes the same (tests/test_format.py holds them equal) at a tenth
     # of the cost: a scorecard writes some three hundred numbers, thousands of scorecards a period
     return format(number, ",f").translate(_symbols(lang))
 
